@@ -1,0 +1,162 @@
+"""Writes to the annotations: creating, editing, deleting and re-anchoring tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from annotations.anchoring import QuoteSelector, quote_context, quote_locate
+from annotations.models import Tag, Theme
+from annotations.roles import user_can_change_tag, user_can_tag
+from corpus.models import Passage, Source
+
+
+@dataclass(frozen=True)
+class TagCreateResult:
+    tag: Tag
+    created: bool
+
+
+def _span_validate(*, passage: Passage, start: int | None, end: int | None) -> None:
+    if (start is None) != (end is None):
+        raise ValidationError({"end": "Give both start and end for a span, or neither."})
+    if start is None:
+        return
+    if not 0 <= start < end <= len(passage.text):
+        raise ValidationError(
+            {"end": f"A span needs 0 <= start < end <= {len(passage.text)} (the passage length)."}
+        )
+
+
+def _selector_for(*, passage: Passage, start: int | None, end: int | None) -> QuoteSelector:
+    if start is None:
+        return QuoteSelector(exact=passage.text, prefix="", suffix="")
+    return quote_context(text=passage.text, start=start, end=end)
+
+
+def tag_create(
+    *,
+    user: AbstractBaseUser,
+    passage: Passage,
+    theme: Theme,
+    start: int | None = None,
+    end: int | None = None,
+    memo: str = "",
+) -> TagCreateResult:
+    """Creates a tag, or returns the identical one that exists (idempotent, race-safe)."""
+    if not user_can_tag(user=user):
+        raise PermissionDenied("Only researchers and staff may tag passages.")
+    _span_validate(passage=passage, start=start, end=end)
+    identity = {"passage": passage, "theme": theme, "user": user, "start": start, "end": end}
+    existing = Tag.objects.filter(**identity).first()
+    if existing is not None:
+        return TagCreateResult(tag=existing, created=False)
+    selector = _selector_for(passage=passage, start=start, end=end)
+    try:
+        with transaction.atomic():
+            tag = Tag.objects.create(
+                **identity,
+                source_id=passage.source_id,
+                quote=selector.exact,
+                prefix=selector.prefix,
+                suffix=selector.suffix,
+                memo=memo,
+            )
+    except IntegrityError:
+        # Another request created the same tag between our read and our write.
+        return TagCreateResult(tag=Tag.objects.get(**identity), created=False)
+    return TagCreateResult(tag=tag, created=True)
+
+
+def tag_update(*, user: AbstractBaseUser, tag: Tag, memo: str | None = None,
+               theme: Theme | None = None) -> Tag:
+    if not user_can_change_tag(user=user, tag_user_id=tag.user_id):
+        raise PermissionDenied("You may only change your own tags.")
+    fields = ["updated"]
+    if memo is not None:
+        tag.memo = memo
+        fields.append("memo")
+    if theme is not None:
+        tag.theme = theme
+        fields.append("theme")
+    try:
+        with transaction.atomic():
+            tag.save(update_fields=fields)
+    except IntegrityError as error:
+        raise ValidationError({"theme": "You already tagged this with that theme."}) from error
+    return tag
+
+
+def tag_delete(*, user: AbstractBaseUser, tag: Tag) -> None:
+    if not user_can_change_tag(user=user, tag_user_id=tag.user_id):
+        raise PermissionDenied("You may only delete your own tags.")
+    Tag.objects.filter(pk=tag.pk).delete()
+
+
+def tag_reattach(*, user: AbstractBaseUser, tag: Tag, passage: Passage,
+                 start: int | None, end: int | None) -> Tag:
+    """Places an orphaned (or misplaced) tag on a passage chosen by a researcher."""
+    if not user_can_change_tag(user=user, tag_user_id=tag.user_id):
+        raise PermissionDenied("You may only re-attach your own tags.")
+    _span_validate(passage=passage, start=start, end=end)
+    selector = _selector_for(passage=passage, start=start, end=end)
+    tag.passage, tag.source_id, tag.start, tag.end = passage, passage.source_id, start, end
+    tag.quote, tag.prefix, tag.suffix = selector.exact, selector.prefix, selector.suffix
+    try:
+        with transaction.atomic():
+            tag.save()
+    except IntegrityError as error:
+        raise ValidationError({"passage": "An identical tag already exists there."}) from error
+    return tag
+
+
+@dataclass
+class ReanchorResult:
+    moved: int = 0
+    orphaned: int = 0
+
+
+def tags_reanchor(
+    *, source: Source, stale_passage_ids: Sequence[int], new_passages: Iterable[Passage]
+) -> ReanchorResult:
+    """Moves every tag off passages that a re-ingestion is about to delete.
+
+    Each tag is placed by its quote and context in the source's new passages (exact
+    match first, then fuzzy: see ``annotations.anchoring``); a tag that cannot be
+    placed becomes an orphan (``passage`` null), never deleted.
+    """
+    result = ReanchorResult()
+    candidates = [passage for passage in new_passages if passage.pk is not None]
+    tags = Tag.objects.filter(passage_id__in=list(stale_passage_ids)).order_by("pk")
+    for tag in tags:
+        placement = quote_locate(
+            selector=QuoteSelector(exact=tag.quote, prefix=tag.prefix, suffix=tag.suffix),
+            passages=candidates,
+            whole_passage=tag.start is None,
+        )
+        if placement is None:
+            tag.passage = None
+            result.orphaned += 1
+        else:
+            tag.passage_id = placement.passage_id
+            tag.start, tag.end, tag.quote = placement.start, placement.end, placement.exact
+            result.moved += 1
+        _tag_save_or_orphan(tag=tag, result=result)
+    return result
+
+
+def _tag_save_or_orphan(*, tag: Tag, result: ReanchorResult) -> None:
+    try:
+        with transaction.atomic():
+            tag.save(update_fields=["passage", "start", "end", "quote", "updated"])
+    except IntegrityError:
+        # Its new place already holds an identical tag: keep this one as an orphan
+        # rather than lose the researcher's memo.
+        tag.passage = None
+        tag.save(update_fields=["passage", "updated"])
+        result.moved -= 1
+        result.orphaned += 1

@@ -1,0 +1,29 @@
+"""Friendly error pages in the site's own style."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def _error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
+    context = {"title": title, "message": message, "status": status}
+    return render(request, "error.html", context, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, status=400, title="Bad request",
+                       message="The request could not be understood.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, status=403, title="Not allowed",
+                       message="Your account may not do this.")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, status=404, title="Not found",
+                       message="There is nothing at this address.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error_page(request, status=500, title="Something went wrong",
+                       message="The error has been logged. Please try again later.")

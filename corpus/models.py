@@ -1,0 +1,121 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+# A text search configuration created in migration 0001: English stemming after
+# the `unaccent` dictionary, so "Stakhanovite" finds "Stakhanovíte" too.
+SEARCH_CONFIG = "english_unaccent"
+
+
+class Source(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=500)
+    authors = models.CharField(max_length=500, help_text="As printed, e.g. 'Simon Clarke (ed.)'.")
+    year = models.PositiveSmallIntegerField()
+    venue = models.CharField(max_length=500, blank=True)
+    citation = models.TextField(help_text="A ready-to-paste bibliographic citation.")
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, blank=True)
+    ingested_at = models.DateTimeField(null=True, blank=True)
+    ordinal = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordinal", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="source_sha256_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authors}, {self.title} ({self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("corpus:source-detail", kwargs={"slug": self.slug})
+
+
+class Section(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="sections")
+    ordinal = models.PositiveIntegerField()
+    number = models.CharField(
+        max_length=20, blank=True, help_text="The chapter number as printed, if any."
+    )
+    title = models.CharField(max_length=500)
+    authors = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["source", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "ordinal"],
+                name="section_unique_ordinal",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = f"{self.number}. " if self.number else ""
+        return f"{prefix}{self.title}"
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.ordinal}"
+
+
+class Passage(models.Model):
+    class Kind(models.TextChoices):
+        BODY = "body", "Body text"
+        NOTE = "note", "Note"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="passages")
+    ordinal = models.PositiveIntegerField(help_text="Reading order within the source.")
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.BODY)
+    note_label = models.CharField(
+        max_length=10, blank=True, help_text="For notes: the note's number as printed."
+    )
+    text = models.TextField()
+    # Denormalised from the section so the generated search vector can weight it.
+    heading = models.CharField(max_length=500, blank=True)
+    char_start = models.PositiveIntegerField(help_text="Start of the range in the raw file.")
+    char_end = models.PositiveIntegerField(help_text="End (exclusive) of the range in the raw file.")
+    word_count = models.PositiveIntegerField(default=0)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("heading", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("text", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["source", "ordinal"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="passage_search_vector_gin"),
+            models.Index(fields=["source", "kind", "ordinal"], name="passage_source_kind_ord"),
+        ]
+        constraints = [
+            # Deferred, so a reload can renumber passages that keep their identity.
+            models.UniqueConstraint(
+                fields=["source", "ordinal"],
+                name="passage_unique_ordinal",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(
+                condition=Q(char_end__gt=F("char_start")), name="passage_char_range_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["body", "note"]), name="passage_kind_valid"),
+            models.CheckConstraint(condition=~Q(text=""), name="passage_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.slug} §{self.ordinal}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("corpus:passage-detail", kwargs={"pk": self.pk})
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.pk}"

@@ -1,0 +1,5 @@
+"""The search part of the REST API, mounted under /api/ by config/urls.py."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

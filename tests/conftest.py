@@ -1,0 +1,189 @@
+"""Fixtures shared by every app's tests: users by role, hand-made passages, a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from annotations.models import RESEARCHERS_GROUP, STUDENTS_GROUP, Theme
+from corpus.models import Passage, Section, Source
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made
+# from that thread (fixtures, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "correct horse battery staple"
+
+ROLES = ("anonymous", "student", "researcher", "other_researcher", "staff")
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:
+    def make(username: str, *, role: str) -> User:
+        user = User.objects.create_user(username=username, password=PASSWORD)
+        if role in {"researcher", "other_researcher"}:
+            user.groups.add(Group.objects.get(name=RESEARCHERS_GROUP))
+        elif role == "student":
+            user.groups.add(Group.objects.get(name=STUDENTS_GROUP))
+        elif role == "staff":
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def researcher(make_user) -> User:
+    return make_user("rosa", role="researcher")
+
+
+@pytest.fixture
+def other_researcher(make_user) -> User:
+    return make_user("karl", role="other_researcher")
+
+
+@pytest.fixture
+def student(make_user) -> User:
+    return make_user("sasha", role="student")
+
+
+@pytest.fixture
+def staff_user(make_user) -> User:
+    return make_user("editor", role="staff")
+
+
+@pytest.fixture
+def user_for_role(make_user) -> Callable[[str], User | None]:
+    """The user to act as for a role name from ``ROLES`` (None for anonymous)."""
+
+    def for_role(role: str) -> User | None:
+        if role == "anonymous":
+            return None
+        return make_user(f"{role}-user", role=role)
+
+    return for_role
+
+
+@pytest.fixture
+def themes(db) -> dict[str, Theme]:
+    return {theme.slug: theme for theme in Theme.objects.all()}
+
+
+@pytest.fixture
+def make_passage(db) -> Callable[..., Passage]:
+    """Hand-made passages in a hand-made source, for precise tests of ranking and tags."""
+    counters: dict[int, int] = {}
+
+    def make(
+        text: str,
+        *,
+        source_slug: str = "test-source",
+        section_title: str = "A test section",
+        section_authors: str = "",
+        kind: str = Passage.Kind.BODY,
+    ) -> Passage:
+        source, _ = Source.objects.get_or_create(
+            slug=source_slug,
+            defaults={
+                "title": f"Test source {source_slug}",
+                "authors": "Test Author",
+                "year": 1995,
+                "citation": f"Test Author, Test source {source_slug} (1995).",
+                "filename": f"{source_slug}.txt",
+                "ordinal": 100,
+            },
+        )
+        section, _ = Section.objects.get_or_create(
+            source=source,
+            title=section_title,
+            defaults={
+                "ordinal": source.sections.count() + 1,
+                "authors": section_authors,
+            },
+        )
+        ordinal = counters.get(source.pk, 0) + 1
+        counters[source.pk] = ordinal
+        start = ordinal * 10_000
+        return Passage.objects.create(
+            source=source,
+            section=section,
+            ordinal=ordinal,
+            kind=kind,
+            text=text,
+            heading=section.title,
+            char_start=start,
+            char_end=start + len(text),
+            word_count=len(text.split()),
+            note_label="1" if kind == Passage.Kind.NOTE else "",
+        )
+
+    return make
+
+
+# --- Browser tests ------------------------------------------------------------
+
+
+def _browser_required() -> bool:
+    return os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        message = f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if _browser_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page) -> Callable[[User], None]:
+    def log_in(user: User) -> None:
+        page.goto("/accounts/login/")
+        page.fill("#id_username", user.get_username())
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+
+    return log_in
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    return ARTIFACTS_DIR
