@@ -102,6 +102,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_settings(base_dir=BASE_DIR)}
+if os.environ.get("TEST_DATABASE_NAME"):
+    # Lets several test runs share one server without trampling each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
