@@ -1,5 +1,430 @@
-"""The annotations part of the REST API, mounted under /api/ by config/urls.py."""
+"""The annotations part of the REST API, mounted under /api/ by config/urls.py.
 
-from django.urls import path  # noqa: F401
+Tokens, themes, tags (one at a time or in bulk), and the tags again as excerpts
+(JSON or streamed CSV) and as W3C Web Annotations (JSON-LD).
+"""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from annotations import w3c
+from annotations.filters import TagFilter
+from annotations.models import Tag, Theme
+from annotations.permissions import IsTagger, IsTagOwnerOrStaff, ReadPublicOrAuthenticated
+from annotations.renderers import CSVRenderer, JSONLDRenderer, csv_stream
+from annotations.selectors import (
+    annotation_list,
+    excerpt_list,
+    excerpt_rows,
+    tag_list,
+    theme_counts_by_source,
+    theme_list_with_counts,
+)
+from annotations.serializers import (
+    AnnotationSerializer,
+    ExcerptSerializer,
+    TagBulkResultSerializer,
+    TagBulkSerializer,
+    TagCreateSerializer,
+    TagSerializer,
+    TagUpdateSerializer,
+    ThemeDetailSerializer,
+    ThemeSerializer,
+)
+from annotations.services import (
+    BulkItemError,
+    TagsBulkError,
+    TagSpec,
+    tag_create,
+    tag_delete,
+    tag_update,
+    tags_bulk_apply,
+)
+from config.api_errors import ItemErrors
+
+# Rows fetched from the server-side cursor at a time by a CSV export.
+EXPORT_CHUNK_ROWS = 1000
+
+
+class JsonAnswersMixin:
+    """Only the data comes as CSV or JSON-LD: errors and OPTIONS answer in plain JSON,
+    whatever was asked for, so that a script can always read why."""
+
+    def options(self, request: Request, *args, **kwargs) -> Response:
+        self._answer_json()
+        return super().options(request, *args, **kwargs)
+
+    def handle_exception(self, exc) -> Response:
+        self._answer_json()
+        return super().handle_exception(exc)
+
+    def _answer_json(self) -> None:
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+
+
+# --- Tokens -------------------------------------------------------------------
+
+
+@extend_schema(
+    summary="Get an API token",
+    description="Send a username and password; use the token as `Authorization: Token <key>`. "
+    "The same token comes back every time until it is revoked.",
+    request=AuthTokenSerializer,
+    responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+    examples=[
+        OpenApiExample(
+            "Credentials", request_only=True,
+            value={"username": "rosa", "password": "correct horse battery staple"},
+        )
+    ],
+)
+class TokenView(ObtainAuthToken):
+    permission_classes = [AllowAny]
+    # ObtainAuthToken turns throttling off; guessing passwords should be throttled.
+    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+
+
+# --- Themes -------------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List the themes",
+        description="The codebook, with how many tags, passages, sources and taggers each has.",
+    )
+)
+class ThemeListView(generics.ListAPIView):
+    serializer_class = ThemeSerializer
+
+    def get_queryset(self) -> QuerySet[Theme]:
+        return theme_list_with_counts()
+
+
+@extend_schema_view(
+    get=extend_schema(summary="One theme", description="With its counts per source.")
+)
+class ThemeDetailView(generics.RetrieveAPIView):
+    serializer_class = ThemeDetailSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet[Theme]:
+        return theme_list_with_counts()
+
+    def get_object(self) -> Theme:
+        theme = super().get_object()
+        theme.by_source = theme_counts_by_source(theme=theme)
+        return theme
+
+
+# --- Tags ---------------------------------------------------------------------
+
+TAG_EXAMPLE = OpenApiExample(
+    "A span",
+    request_only=True,
+    value={"passage": 42, "theme": "collective-action", "start": 10, "end": 58,
+           "memo": "Why the strike failed."},
+)
+
+
+def _tag_data(*, pk: int, context: dict) -> dict:
+    return TagSerializer(tag_list().get(pk=pk), context=context).data
+
+
+@extend_schema_view(
+    get=extend_schema(summary="List tags", description="Oldest first; filters combine."),
+    post=extend_schema(
+        summary="Tag a passage or a span of it",
+        description="Leave out `start` and `end` to tag the whole passage. Idempotent: if you "
+        "already made this very tag, it is returned with 200 (and left as it was); a new tag "
+        "is 201. Researchers and staff only.",
+        request=TagCreateSerializer,
+        responses={200: TagSerializer, 201: TagSerializer},
+        examples=[TAG_EXAMPLE],
+    ),
+)
+class TagListView(generics.ListCreateAPIView):
+    permission_classes = [ReadPublicOrAuthenticated | IsTagger]
+    serializer_class = TagSerializer
+    filterset_class = TagFilter
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return tag_list()
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = TagCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = tag_create(user=request.user, **serializer.validated_data)
+        return Response(
+            _tag_data(pk=result.tag.pk, context=self.get_serializer_context()),
+            status=201 if result.created else 200,
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(summary="One tag"),
+    patch=extend_schema(
+        summary="Change a tag's memo or theme",
+        description="Your own tags only (staff: anyone's).",
+        request=TagUpdateSerializer,
+        responses={200: TagSerializer},
+    ),
+    delete=extend_schema(
+        summary="Delete a tag", description="Your own tags only (staff: anyone's)."
+    ),
+)
+class TagDetailView(generics.RetrieveUpdateDestroyAPIView):
+    permission_classes = [ReadPublicOrAuthenticated | IsTagger, IsTagOwnerOrStaff]
+    serializer_class = TagSerializer
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return tag_list()
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        tag = self.get_object()
+        serializer = TagUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        tag_update(user=request.user, tag=tag, **serializer.validated_data)
+        return Response(_tag_data(pk=tag.pk, context=self.get_serializer_context()))
+
+    def perform_destroy(self, instance: Tag) -> None:
+        tag_delete(user=self.request.user, tag=instance)
+
+
+@extend_schema(
+    summary="Create and delete many tags at once",
+    description="All or nothing, in one transaction. If any item is refused nothing is "
+    "changed, and `errors` lists every refused item as `{\"operation\": \"create\" or "
+    "\"delete\", \"index\": i, \"errors\": {...}}` (403 if any was not yours to delete, "
+    "else 400). 201 if a tag was created, else 200.",
+    request=TagBulkSerializer,
+    responses={200: TagBulkResultSerializer, 201: TagBulkResultSerializer},
+    examples=[
+        OpenApiExample(
+            "Two tags, one deletion", request_only=True,
+            value={
+                "create": [
+                    {"passage": 42, "theme": "collective-action"},
+                    {"passage": 43, "theme": "paternalism", "start": 0, "end": 25},
+                ],
+                "delete": [7],
+            },
+        )
+    ],
+)
+class TagBulkView(APIView):
+    permission_classes = [IsTagger]
+    # Lists of objects have no form encoding.
+    parser_classes = [JSONParser]
+
+    def post(self, request: Request) -> Response:
+        serializer = TagBulkSerializer(data=request.data)
+        if not serializer.is_valid():
+            items = _item_errors_from_serializer(serializer.errors)
+            if items is None:
+                raise serializers.ValidationError(serializer.errors)
+            raise _refused(items, status_code=400)
+        data = serializer.validated_data
+        try:
+            result = tags_bulk_apply(
+                user=request.user,
+                create=[TagSpec(**item) for item in data.get("create", [])],
+                delete=data.get("delete", []),
+            )
+        except TagsBulkError as error:
+            permission = any(isinstance(item.error, PermissionDenied) for item in error.errors)
+            raise _refused(
+                [_item_error_from_service(item) for item in error.errors],
+                status_code=403 if permission else 400,
+            ) from error
+        tags = tag_list().in_bulk([item.tag.pk for item in result.created])
+        body = {
+            "tags": [tags[item.tag.pk] for item in result.created],
+            "created": sum(item.created for item in result.created),
+            "deleted": result.deleted,
+        }
+        return Response(
+            TagBulkResultSerializer(body, context={"request": request}).data,
+            status=201 if body["created"] else 200,
+        )
+
+
+def _refused(items: list[dict], *, status_code: int) -> ItemErrors:
+    return ItemErrors(
+        detail=f"Nothing was changed: {len(items)} item(s) refused.",
+        errors=items,
+        status_code=status_code,
+    )
+
+
+def _item_errors_from_serializer(errors: dict) -> list[dict] | None:
+    """Per-item errors of the ``create`` and ``delete`` lists; None if the body is malformed."""
+    items = []
+    for operation, by_index in errors.items():
+        # Item errors come keyed by index; anything else means no list to speak of.
+        if not (isinstance(by_index, dict) and all(isinstance(key, int) for key in by_index)):
+            return None
+        items += [
+            {"operation": operation, "index": index,
+             "errors": messages if isinstance(messages, dict) else {"id": messages}}
+            for index, messages in by_index.items()
+        ]
+    return items
+
+
+def _item_error_from_service(item: BulkItemError) -> dict:
+    if isinstance(item.error, DjangoValidationError):
+        messages = as_serializer_error(item.error)
+    else:
+        messages = {api_settings.NON_FIELD_ERRORS_KEY: [str(item.error)]}
+    return {"operation": item.operation, "index": item.index, "errors": messages}
+
+
+# --- Excerpts -----------------------------------------------------------------
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format", OpenApiTypes.STR, enum=["json", "csv"],
+    description="`csv` for a spreadsheet (the same as `Accept: text/csv`).",
+)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Tagged excerpts, for reading or a spreadsheet",
+        description="One row per tag, in reading order: the tagged words, theme, source, "
+        "citation, chapter and its authors, the passage's permalink, the tagger, memo and "
+        "time. JSON is paginated; CSV (`Accept: text/csv` or `?format=csv`) is the whole "
+        "selection, streamed, with cells that a spreadsheet would run as a formula "
+        "(starting `=`, `+`, `-`, `@`, tab or CR) prefixed with `'`.",
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): ExcerptSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="A header row, then one row per tag.",
+            ),
+        },
+    )
+)
+class ExcerptListView(JsonAnswersMixin, generics.ListAPIView):
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    serializer_class = ExcerptSerializer
+    filterset_class = TagFilter
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return excerpt_list()
+
+    def list(self, request: Request, *args, **kwargs) -> Response | StreamingHttpResponse:
+        rows = excerpt_rows(tags=self.filter_queryset(self.get_queryset()))
+        if isinstance(request.accepted_renderer, CSVRenderer):
+            return self._csv_response(rows)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def _csv_response(self, rows: QuerySet) -> StreamingHttpResponse:
+        serializer = self.get_serializer()
+        # .iterator() reads through a server-side cursor: memory stays flat however many rows.
+        records = (
+            serializer.to_representation(row).values()
+            for row in rows.iterator(chunk_size=EXPORT_CHUNK_ROWS)
+        )
+        response = StreamingHttpResponse(
+            csv_stream(header=list(serializer.fields), rows=records),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self._csv_filename()}"'
+        return response
+
+    def _csv_filename(self) -> str:
+        # The filter values were validated against the database, but stay defensive:
+        # only characters that need no quoting go into the header.
+        parts = ["excerpts"] + [
+            re.sub(r"[^\w.@+-]", "", self.request.query_params[name])
+            for name in ("theme", "source", "section", "user")
+            if self.request.query_params.get(name)
+        ]
+        return "-".join(parts) + ".csv"
+
+
+# --- W3C Web Annotations ------------------------------------------------------
+
+
+class AnnotationViewMixin(JsonAnswersMixin):
+    renderer_classes = [JSONLDRenderer, JSONRenderer]
+    serializer_class = AnnotationSerializer
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return annotation_list()
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if not response.exception and isinstance(request.accepted_renderer, JSONLDRenderer):
+            # The Web Annotation Protocol's media type names the annotation profile.
+            response.content_type = w3c.ANNO_CONTENT_TYPE
+        return response
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Tags as W3C Web Annotations",
+        description="An AnnotationPage of the AnnotationCollection of all tags (or the "
+        "filtered ones), paged with `page` and `page_size` like every list. JSON-LD "
+        "(`application/ld+json`); ask for `application/json` for the same as plain JSON.",
+    )
+)
+class AnnotationListView(AnnotationViewMixin, generics.ListAPIView):
+    pagination_class = w3c.AnnotationPagePagination
+    filterset_class = TagFilter
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="One tag as a W3C Web Annotation",
+        description="JSON-LD (`application/ld+json`); its TextQuoteSelector and "
+        "TextPositionSelector select the tagged words in the passage's text.",
+    )
+)
+class AnnotationDetailView(AnnotationViewMixin, generics.RetrieveAPIView):
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(w3c.document(self.get_serializer(self.get_object()).data))
+
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-auth-token"),
+    path("themes/", ThemeListView.as_view(), name="api-theme-list"),
+    path("themes/<slug:slug>/", ThemeDetailView.as_view(), name="api-theme-detail"),
+    path("tags/", TagListView.as_view(), name="api-tag-list"),
+    path("tags/bulk/", TagBulkView.as_view(), name="api-tag-bulk"),
+    path("tags/<int:pk>/", TagDetailView.as_view(), name="api-tag-detail"),
+    path("excerpts/", ExcerptListView.as_view(), name="api-excerpt-list"),
+    path("annotations/", AnnotationListView.as_view(), name="api-annotation-list"),
+    path("annotations/<int:pk>/", AnnotationDetailView.as_view(), name="api-annotation-detail"),
+]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from annotations.anchoring import QuoteSelector, quote_context, quote_locate
 from annotations.models import Tag, Theme
@@ -160,3 +161,93 @@ def _tag_save_or_orphan(*, tag: Tag, result: ReanchorResult) -> None:
         tag.save(update_fields=["passage", "updated"])
         result.moved -= 1
         result.orphaned += 1
+
+
+def theme_validate_deletable(*, theme: Theme) -> None:
+    """Refuses to delete a theme that tags use: they would be lost with it."""
+    count = theme.tags.count()
+    if count:
+        raise ValidationError(
+            f"“{theme.name}” cannot be deleted: {count} tag{'s' if count != 1 else ''} use it. "
+            "Re-tag those passages first, or refine the theme's definition instead."
+        )
+
+
+def theme_delete(*, theme: Theme) -> None:
+    theme_validate_deletable(theme=theme)
+    try:
+        theme.delete()
+    except ProtectedError as error:
+        # Tagged between our count and the delete.
+        raise ValidationError(
+            f"“{theme.name}” cannot be deleted: it has just been used."
+        ) from error
+
+
+# --- Many tags at once (the REST API's bulk endpoint) ---------------------------
+
+
+@dataclass(frozen=True)
+class TagSpec:
+    """One tag to create, as ``tag_create`` takes it."""
+
+    passage: Passage
+    theme: Theme
+    start: int | None = None
+    end: int | None = None
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class BulkItemError:
+    operation: str  # "create" or "delete": the list the item came in
+    index: int
+    error: ValidationError | PermissionDenied
+
+
+class TagsBulkError(Exception):
+    """Some items were refused, so nothing was changed."""
+
+    def __init__(self, errors: list[BulkItemError]) -> None:
+        super().__init__(f"{len(errors)} item(s) refused; nothing was changed.")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class TagsBulkResult:
+    created: list[TagCreateResult]
+    deleted: list[int]
+
+
+def tags_bulk_apply(
+    *, user: AbstractBaseUser, create: Sequence[TagSpec] = (), delete: Sequence[int] = ()
+) -> TagsBulkResult:
+    """Creates and deletes many tags in one transaction: all of them, or none.
+
+    Every item is tried before giving up, so ``TagsBulkError`` lists all the refused
+    items, not just the first. Creating is idempotent as in ``tag_create``.
+    """
+    if not user_can_tag(user=user):
+        raise PermissionDenied("Only researchers and staff may tag passages.")
+    errors: list[BulkItemError] = []
+    with transaction.atomic():
+        created = []
+        for index, spec in enumerate(create):
+            try:
+                created.append(
+                    tag_create(user=user, passage=spec.passage, theme=spec.theme,
+                               start=spec.start, end=spec.end, memo=spec.memo)
+                )
+            except (ValidationError, PermissionDenied) as error:
+                errors.append(BulkItemError(operation="create", index=index, error=error))
+        tags = Tag.objects.in_bulk(list(delete))
+        for index, pk in enumerate(delete):
+            try:
+                if pk not in tags:
+                    raise ValidationError({"id": f"There is no tag {pk}."})
+                tag_delete(user=user, tag=tags[pk])
+            except (ValidationError, PermissionDenied) as error:
+                errors.append(BulkItemError(operation="delete", index=index, error=error))
+        if errors:
+            raise TagsBulkError(errors)
+    return TagsBulkResult(created=created, deleted=list(delete))

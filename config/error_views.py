@@ -1,6 +1,6 @@
 """Friendly error pages in the site's own style."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
@@ -20,6 +20,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # Scripts get the API's error shape, not an HTML page.
+        return JsonResponse({"detail": "Not found."}, status=404)
     return _error_page(request, status=404, title="Not found",
                        message="There is nothing at this address.")
 

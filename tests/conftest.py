@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from rest_framework.throttling import SimpleRateThrottle
 
 from annotations.models import RESEARCHERS_GROUP, STUDENTS_GROUP, Theme
 from corpus.models import Passage, Section, Source
@@ -22,6 +23,21 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "correct horse battery staple"
 
 ROLES = ("anonymous", "student", "researcher", "other_researcher", "staff")
+
+
+@pytest.fixture(autouse=True)
+def unthrottled(monkeypatch) -> None:
+    """Turns the API's request throttles off (their counts outlive a test in the cache).
+
+    A test of throttling sets its own rates the same way.
+    """
+    # DRF reads the rates once, at import: overriding the setting would not reach them.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

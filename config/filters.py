@@ -1,0 +1,51 @@
+"""Query-string filters shared by the API's apps.
+
+A filter naming a related object (``?theme=``, ``?source=``) must name one that
+exists: an unknown value is a 400 naming the parameter, not an empty page, so a
+typo in a script fails loudly instead of exporting nothing.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django_filters import rest_framework as filters
+
+
+class ExistingChoiceField(forms.ModelChoiceField):
+    def __init__(self, *, noun: str, **kwargs) -> None:
+        lookup = kwargs.get("to_field_name") or "id"
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": f"No {noun} with {lookup} “%(value)s”."}
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        # PostgreSQL refuses NUL in a text comparison with a DataError (a 500); such a
+        # value can match nothing, so it is simply not a valid choice.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value.replace("\x00", "\\x00")},
+            )
+        return super().to_python(value)
+
+
+class ExistingChoiceFilter(filters.ModelChoiceFilter):
+    """Filters by a related object looked up by ``to_field_name``; unknown values are a 400.
+
+    ``noun`` names the object in the error: ``No theme with slug “x”.``
+    """
+
+    field_class = ExistingChoiceField
+
+    def __init__(self, *, noun: str, to_field_name: str, **kwargs) -> None:
+        super().__init__(noun=noun, to_field_name=to_field_name, **kwargs)
+
+
+class SlugChoiceFilter(ExistingChoiceFilter):
+    """The common case: ``?theme=collective-action``, ``?source=crowley-1994``."""
+
+    def __init__(self, *, noun: str, **kwargs) -> None:
+        super().__init__(noun=noun, to_field_name="slug", **kwargs)
