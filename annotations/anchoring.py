@@ -53,8 +53,15 @@ def quote_context(*, text: str, start: int, end: int) -> QuoteSelector:
 def quote_locate(
     *, selector: QuoteSelector, passages: Sequence[PassageLike], whole_passage: bool
 ) -> Placement | None:
+    """Where the quoted text stands now, or None if it cannot be placed.
+
+    A whole-passage tag stays whole on a passage with the same (or nearly the same)
+    text; if its text now lies inside a longer passage it becomes a span over it.
+    """
     if whole_passage:
-        return _passage_locate(exact=selector.exact, passages=passages)
+        return _passage_locate(exact=selector.exact, passages=passages) or _span_locate_exact(
+            selector=selector, passages=passages
+        )
     return _span_locate_exact(selector=selector, passages=passages) or _span_locate_fuzzy(
         selector=selector, passages=passages
     )

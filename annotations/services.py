@@ -104,9 +104,7 @@ def tag_reattach(*, user: AbstractBaseUser, tag: Tag, passage: Passage,
     if not user_can_change_tag(user=user, tag_user_id=tag.user_id):
         raise PermissionDenied("You may only re-attach your own tags.")
     _span_validate(passage=passage, start=start, end=end)
-    selector = _selector_for(passage=passage, start=start, end=end)
-    tag.passage, tag.source_id, tag.start, tag.end = passage, passage.source_id, start, end
-    tag.quote, tag.prefix, tag.suffix = selector.exact, selector.prefix, selector.suffix
+    _tag_place(tag=tag, passage=passage, start=start, end=end)
     try:
         with transaction.atomic():
             tag.save()
@@ -131,29 +129,36 @@ def tags_reanchor(
     placed becomes an orphan (``passage`` null), never deleted.
     """
     result = ReanchorResult()
-    candidates = [passage for passage in new_passages if passage.pk is not None]
+    candidates = {passage.pk: passage for passage in new_passages if passage.pk is not None}
     tags = Tag.objects.filter(passage_id__in=list(stale_passage_ids)).order_by("pk")
     for tag in tags:
         placement = quote_locate(
             selector=QuoteSelector(exact=tag.quote, prefix=tag.prefix, suffix=tag.suffix),
-            passages=candidates,
+            passages=list(candidates.values()),
             whole_passage=tag.start is None,
         )
         if placement is None:
             tag.passage = None
             result.orphaned += 1
         else:
-            tag.passage_id = placement.passage_id
-            tag.start, tag.end, tag.quote = placement.start, placement.end, placement.exact
+            _tag_place(tag=tag, passage=candidates[placement.passage_id],
+                       start=placement.start, end=placement.end)
             result.moved += 1
         _tag_save_or_orphan(tag=tag, result=result)
     return result
 
 
+def _tag_place(*, tag: Tag, passage: Passage, start: int | None, end: int | None) -> None:
+    selector = _selector_for(passage=passage, start=start, end=end)
+    tag.passage, tag.source_id, tag.start, tag.end = passage, passage.source_id, start, end
+    tag.quote, tag.prefix, tag.suffix = selector.exact, selector.prefix, selector.suffix
+
+
 def _tag_save_or_orphan(*, tag: Tag, result: ReanchorResult) -> None:
     try:
         with transaction.atomic():
-            tag.save(update_fields=["passage", "start", "end", "quote", "updated"])
+            tag.save(update_fields=["passage", "source", "start", "end", "quote", "prefix",
+                                    "suffix", "updated"])
     except IntegrityError:
         # Its new place already holds an identical tag: keep this one as an orphan
         # rather than lose the researcher's memo.

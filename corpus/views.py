@@ -1,8 +1,63 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from functools import wraps
 
-from corpus.models import Source
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from annotations.forms import ReaderFilterForm
+from annotations.roles import user_can_read
+from annotations.selectors import theme_list
+from corpus.models import Passage, Source
+from corpus.selectors import (
+    passage_entry_get,
+    passage_neighbours,
+    source_list_with_counts,
+    source_reading,
+)
 
 
+def read_permission_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sends anonymous visitors to the login page when ``PUBLIC_READ`` is off."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not user_can_read(user=request.user):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@read_permission_required
 def source_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "corpus/source_list.html", {"sources": Source.objects.all()})
+    return render(request, "corpus/source_list.html", {"sources": source_list_with_counts()})
+
+
+@read_permission_required
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source, slug=slug)
+    form = ReaderFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    context = {
+        "source": source,
+        "reading": source_reading(source=source, **filters),
+        "themes": theme_list(),
+        "filters": filters,
+    }
+    return render(request, "corpus/source_detail.html", context)
+
+
+@read_permission_required
+def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        entry = passage_entry_get(pk=pk)
+    except Passage.DoesNotExist as error:
+        raise Http404("No such passage.") from error
+    context = {
+        "passage": entry.passage,
+        "tags": entry.tags,
+        "neighbours": passage_neighbours(passage=entry.passage),
+        "themes": theme_list(),
+    }
+    return render(request, "corpus/passage_detail.html", context)

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
+from django.db.models import QuerySet
 from rest_framework.throttling import SimpleRateThrottle
 
 from annotations.models import RESEARCHERS_GROUP, STUDENTS_GROUP, Theme
+from corpus.ingest.manifest import manifest_load
+from corpus.ingest.pipeline import (
+    ParsedSource,
+    corpus_vocabulary,
+    file_read,
+    nlp_load,
+    source_parse,
+)
 from corpus.models import Passage, Section, Source
+from corpus.services import parsed_source_store
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made
 # from that thread (fixtures, assertions) are still synchronous and safe.
@@ -38,6 +50,48 @@ def unthrottled(monkeypatch) -> None:
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def roles_and_codebook(request) -> None:
+    """Makes sure what the migrations put in the database is there for every DB test.
+
+    The flush after a transactional test (live server, browser) deletes the groups and
+    the codebook for every later test, and ``serialized_rollback`` cannot help:
+    Playwright's sync API runs tests in a greenlet, where Django sees a connection
+    without the snapshot. Re-creating them (get-or-create) costs a few queries.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is not None and marker.kwargs.get("transaction", False):
+        request.getfixturevalue("transactional_db")
+    elif {"transactional_db", "live_server"} & names:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    migration = importlib.import_module("annotations.migrations.0003_roles_and_codebook")
+    migration.create_roles_and_themes(apps, None)
+
+
+@pytest.fixture(scope="session")
+def parsed_corpus() -> list[ParsedSource]:
+    """All five manifest sources through the whole pipeline (spaCy included): slow, so once."""
+    vocabulary = corpus_vocabulary()
+    nlp = nlp_load()
+    return [
+        source_parse(entry=entry, raw=file_read(entry), nlp=nlp, vocabulary=vocabulary)
+        for entry in manifest_load()
+    ]
+
+
+@pytest.fixture
+def real_corpus(db, parsed_corpus: list[ParsedSource]) -> QuerySet[Source]:
+    """The five real sources stored in the test database."""
+    for parsed in parsed_corpus:
+        parsed_source_store(parsed=parsed)
+    return Source.objects.all()
 
 
 @pytest.fixture

@@ -1,0 +1,32 @@
+from django import forms
+
+from annotations.models import Theme
+
+MEMO_MAX_LENGTH = 5000
+
+
+class TagCreateForm(forms.Form):
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        error_messages={
+            "required": "Choose a theme.",
+            "invalid_choice": "That theme is not in the codebook.",
+        },
+    )
+    start = forms.IntegerField(required=False, min_value=0)
+    end = forms.IntegerField(required=False, min_value=0)
+    memo = forms.CharField(required=False, max_length=MEMO_MAX_LENGTH)
+
+
+class TagMemoForm(forms.Form):
+    memo = forms.CharField(required=False, max_length=MEMO_MAX_LENGTH)
+
+
+class ReaderFilterForm(forms.Form):
+    theme = forms.SlugField(required=False)
+    tagger = forms.CharField(required=False, max_length=150)
+
+
+class ThemeExcerptFilterForm(forms.Form):
+    source = forms.SlugField(required=False)

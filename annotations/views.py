@@ -1,0 +1,180 @@
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag, url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from annotations import services
+from annotations.forms import TagCreateForm, TagMemoForm, ThemeExcerptFilterForm
+from annotations.models import Tag, Theme
+from annotations.roles import user_can_tag
+from annotations.selectors import (
+    orphan_tag_list,
+    tag_get,
+    theme_chart,
+    theme_excerpt_list,
+    theme_list,
+)
+from corpus.models import Passage
+from corpus.selectors import passage_entry_get
+from corpus.views import read_permission_required
+
+EXCERPTS_PER_PAGE = 25
+REFUSAL_TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found"}
+
+
+def _refusal(request: HttpRequest, *, status: int, message: str) -> HttpResponse:
+    """An error as a friendly page, or as a short text htmx shows in the reader."""
+    if request.htmx:
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    context = {"title": REFUSAL_TITLES[status], "message": message, "status": status}
+    return render(request, "error.html", context, status=status)
+
+
+def _form_message(form: Form) -> str:
+    return " ".join(message for errors in form.errors.values() for message in errors)
+
+
+def tagger_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not user_can_tag(user=request.user):
+            return _refusal(request, status=403,
+                            message="Only researchers may tag. Log in with a researcher account.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _return_url(request: HttpRequest, *, passage_id: int) -> str:
+    """Where a form post without JavaScript goes back to: the page it came from."""
+    target = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        slug = Passage.objects.filter(pk=passage_id).values_list("source__slug", flat=True).get()
+        target = reverse("corpus:source-detail", kwargs={"slug": slug})
+    return f"{target.split('#')[0]}#p{passage_id}"
+
+
+def _passage_response(request: HttpRequest, *, passage_id: int | None,
+                      message: str) -> HttpResponse:
+    """The re-rendered passage for htmx to swap in, or a redirect back for a plain form."""
+    if passage_id is None:
+        orphans = reverse("annotations:orphan-list")
+        return HttpResponseClientRedirect(orphans) if request.htmx else redirect(orphans)
+    if not request.htmx:
+        return redirect(_return_url(request, passage_id=passage_id))
+    entry = passage_entry_get(pk=passage_id)
+    context = {
+        "passage": entry.passage,
+        "tags": entry.tags,
+        "themes": theme_list(),
+    }
+    response = render(request, "corpus/_passage.html", context)
+    return trigger_client_event(response, "tag-status", {"message": message})
+
+
+def _tag_or_none(pk: int) -> Tag | None:
+    try:
+        return tag_get(pk=pk)
+    except Tag.DoesNotExist:
+        return None
+
+
+@require_POST
+@tagger_required
+def tag_create(request: HttpRequest, pk: int) -> HttpResponse:
+    passage = Passage.objects.filter(pk=pk).defer("search_vector").first()
+    if passage is None:
+        return _refusal(request, status=404, message="That passage no longer exists.")
+    form = TagCreateForm(request.POST)
+    if not form.is_valid():
+        return _refusal(request, status=400, message=_form_message(form))
+    try:
+        result = services.tag_create(user=request.user, passage=passage, **form.cleaned_data)
+    except ValidationError as error:
+        return _refusal(request, status=400, message=" ".join(error.messages))
+    except PermissionDenied as error:
+        return _refusal(request, status=403, message=str(error))
+    what = "Span" if result.tag.is_span else "Passage"
+    verb = "tagged" if result.created else "was already tagged"
+    message = f"{what} {verb} {result.tag.theme.name}."
+    return _passage_response(request, passage_id=passage.pk, message=message)
+
+
+@require_POST
+@tagger_required
+def tag_memo(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _tag_or_none(pk)
+    if tag is None:
+        return _refusal(request, status=404, message="That tag no longer exists.")
+    form = TagMemoForm(request.POST)
+    if not form.is_valid():
+        return _refusal(request, status=400, message=_form_message(form))
+    try:
+        services.tag_update(user=request.user, tag=tag, memo=form.cleaned_data["memo"])
+    except PermissionDenied as error:
+        return _refusal(request, status=403, message=str(error))
+    message = "Memo saved." if tag.memo else "Memo cleared."
+    return _passage_response(request, passage_id=tag.passage_id, message=message)
+
+
+@require_POST
+@tagger_required
+def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _tag_or_none(pk)
+    if tag is None:
+        return _refusal(request, status=404, message="That tag no longer exists.")
+    try:
+        services.tag_delete(user=request.user, tag=tag)
+    except PermissionDenied as error:
+        return _refusal(request, status=403, message=str(error))
+    return _passage_response(request, passage_id=tag.passage_id, message="Tag removed.")
+
+
+@read_permission_required
+def theme_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "annotations/theme_list.html", {"chart": theme_chart()})
+
+
+@read_permission_required
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(Theme, slug=slug)
+    form = ThemeExcerptFilterForm(request.GET)
+    source_slug = form.cleaned_data["source"] if form.is_valid() else ""
+    excerpts = theme_excerpt_list(theme=theme, source_slug=source_slug)
+    context = {
+        "theme": theme,
+        "chart": theme_chart(themes=[theme]),
+        "source_slug": source_slug,
+        "page": Paginator(excerpts, EXCERPTS_PER_PAGE).get_page(request.GET.get("page")),
+    }
+    return render(request, "annotations/theme_detail.html", context)
+
+
+@read_permission_required
+def orphan_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(orphan_tag_list(), EXCERPTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "annotations/orphan_list.html", {"page": page})
+
+
+@require_GET
+def theme_colours(request: HttpRequest) -> HttpResponse:
+    """Per-theme colour classes: theme colours are data, and the CSP forbids inline styles."""
+    css = render_to_string("annotations/theme_colours.css", {"themes": theme_list()})
+    etag = quote_etag(hashlib.sha256(css.encode()).hexdigest()[:32])
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return get_conditional_response(request, etag=etag, response=response)

@@ -1,0 +1,108 @@
+"""Times the reader page of the largest source with 1,000 tags present.
+
+Standalone: ``python bench/reader.py [--runs N] [--tags N]``. Uses the corpus loaded
+in the development database (``manage.py load_corpus``); the tags and the user it
+makes live in a transaction that is rolled back at the end, so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# WhiteNoise warns that collectstatic has not run; irrelevant to this measurement.
+warnings.filterwarnings("ignore", message="No directory at")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from annotations.anchoring import quote_context  # noqa: E402
+from annotations.models import RESEARCHERS_GROUP, Tag, Theme  # noqa: E402
+from corpus.models import Passage, Source  # noqa: E402
+
+BUDGET_MS = 300
+
+
+def _tags_make(*, source: Source, user: User, count: int) -> int:
+    """Whole-passage and span tags spread over the source, every theme used."""
+    themes = list(Theme.objects.all())
+    passages = list(Passage.objects.filter(source=source).defer("search_vector"))
+    tags = []
+    for n in range(count):
+        # Distinct (passage, theme) pairs, so none collide with the unique identity.
+        passage = passages[n % len(passages)]
+        theme = themes[(n // len(passages) + n % len(passages)) % len(themes)]
+        if n % 3 == 0 or len(passage.text) < 40:
+            tags.append(Tag(source=source, passage=passage, theme=theme, user=user,
+                            quote=passage.text, memo="A memo." if n % 5 == 0 else ""))
+            continue
+        start = (n * 13) % (len(passage.text) - 30)
+        selector = quote_context(text=passage.text, start=start, end=start + 25)
+        tags.append(Tag(source=source, passage=passage, theme=theme, user=user, start=start,
+                        end=start + 25, quote=selector.exact, prefix=selector.prefix,
+                        suffix=selector.suffix))
+    return len(Tag.objects.bulk_create(tags, ignore_conflicts=True))
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--tags", type=int, default=1000)
+    args = parser.parse_args()
+
+    source = (
+        Source.objects.annotate(n=Count("passages")).filter(n__gt=0).order_by("-n").first()
+    )
+    if source is None:
+        print("No corpus loaded: run `python manage.py load_corpus` first.", file=sys.stderr)
+        return 1
+    with transaction.atomic():
+        user = User.objects.create_user("bench-reader-researcher")
+        user.groups.add(Group.objects.get(name=RESEARCHERS_GROUP))
+        made = _tags_make(source=source, user=user, count=args.tags)
+        total_tags = Tag.objects.filter(source=source, passage__isnull=False).count()
+        client = Client()
+        client.force_login(user)
+        url = source.get_absolute_url()
+        client.get(url)  # warm the template cache
+        timings, queries, size = [], 0, 0
+        for _ in range(args.runs):
+            with CaptureQueriesContext(connection) as captured:
+                began = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, response.status_code
+            queries, size = len(captured), len(response.content)
+        transaction.set_rollback(True)
+
+    p50, p95 = statistics.median(timings), _percentile(timings, 0.95)
+    print(f"reader {url}: {source.passages.count()} passages, {total_tags} tags "
+          f"({made} made for the run, rolled back), logged-in researcher")
+    print(f"  {args.runs} runs: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+          f"{queries} SQL queries, {size / 1024:.0f} KiB of HTML")
+    verdict = "within" if p95 < BUDGET_MS else "OVER"
+    print(f"  p95 {verdict} the {BUDGET_MS} ms budget")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""``manage.py load_corpus [--force] [--only SLUG]``: ingest the manifest's sources."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from corpus.services import IngestResult, corpus_load
+
+_BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = "Load the corpus sources listed in fixtures/manifest.json (unchanged files are skipped)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Re-ingest unchanged files too.")
+        parser.add_argument(
+            "--only", action="append", default=[], metavar="SLUG", help="Load only this source."
+        )
+
+    def handle(self, *args, force: bool, only: list[str], **options) -> None:
+        started = time.perf_counter()
+        results = corpus_load(force=force, only=only, progress=self._progress_show)
+        self.stdout.write(_summary(results=results, seconds=time.perf_counter() - started))
+
+    def _progress_show(self, done: int, total: int, label: str) -> None:
+        filled = round(_BAR_WIDTH * done / total) if total else _BAR_WIDTH
+        bar = "#" * filled + "-" * (_BAR_WIDTH - filled)
+        end = "\n" if done == total else ""
+        self.stderr.write(f"\r[{bar}] {done}/{total} {label:<20}{end}", ending="")
+        self.stderr.flush()
+
+
+def _summary(*, results: list[IngestResult], seconds: float) -> str:
+    header = (
+        f"{'source':<16} {'passages':>9} {'notes':>6} {'sections':>9}  {'status':<9} {'seconds':>7}"
+    )
+    rows = [header, "-" * len(header)]
+    for result in results:
+        rows.append(
+            f"{result.slug:<16} {result.body_passages:>9} {result.notes:>6} {result.sections:>9}"
+            f"  {result.status:<9} {result.seconds:>7.2f}"
+        )
+    rows.append("-" * len(header))
+    rows.append(
+        f"{'total':<16} {sum(r.body_passages for r in results):>9}"
+        f" {sum(r.notes for r in results):>6} {sum(r.sections for r in results):>9}"
+        f"  {'':<9} {seconds:>7.2f}"
+    )
+    return "\n".join(rows)

@@ -1,0 +1,293 @@
+"""The tagging endpoints and the theme pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from annotations.models import Tag
+from annotations.services import tag_create
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def passage(make_passage):
+    return make_passage("The director handed out flats to loyal brigade leaders.")
+
+
+@pytest.fixture
+def as_researcher(client, researcher):
+    client.force_login(researcher)
+    return client
+
+
+def _create_url(passage) -> str:
+    return f"/passages/{passage.pk}/tags/"
+
+
+# --- Creating tags ----------------------------------------------------------
+
+
+def test_htmx_tag_returns_the_passage_fragment(as_researcher, passage,
+                                                django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = as_researcher.post(_create_url(passage), {"theme": "paternalism"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<article id="p{passage.pk}"')
+    assert "<html" not in html
+    assert "Paternalism" in html and 'class="chip theme-' in html
+    assert json.loads(response["HX-Trigger"]) == {
+        "tag-status": {"message": "Passage tagged Paternalism."}
+    }
+    tag = Tag.objects.get()
+    assert (tag.passage, tag.start, tag.end, tag.quote) == (passage, None, None, passage.text)
+
+
+def test_tagging_is_idempotent(as_researcher, passage):
+    for _ in range(2):
+        response = as_researcher.post(_create_url(passage), {"theme": "paternalism"}, **HTMX)
+        assert response.status_code == 200
+    assert Tag.objects.count() == 1
+    assert "already tagged" in response["HX-Trigger"]
+
+
+def test_span_tag_is_highlighted(as_researcher, passage, themes):
+    start = passage.text.index("flats")
+    response = as_researcher.post(
+        _create_url(passage),
+        {"theme": "enterprise-dependence", "start": start, "end": start + 5, "memo": "Housing"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<mark class="hl theme-{themes["enterprise-dependence"].pk}"' in html
+    assert ">flats</mark>" in html
+    assert "Housing" in html
+    tag = Tag.objects.get()
+    assert (tag.start, tag.end, tag.quote, tag.memo) == (start, start + 5, "flats", "Housing")
+
+
+def test_plain_form_post_redirects_back_to_the_passage(as_researcher, passage):
+    reader = "http://testserver/sources/test-source/?theme=x"
+    response = as_researcher.post(_create_url(passage), {"theme": "workerism"}, HTTP_REFERER=reader)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reader}#p{passage.pk}"
+    # A foreign or missing referrer gives way to the passage in its source.
+    for headers in ({"HTTP_REFERER": "https://evil.example/"}, {}):
+        response = as_researcher.post(_create_url(passage), {"theme": "workerism"}, **headers)
+        assert response["Location"] == f"/sources/test-source/#p{passage.pk}"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose a theme."),
+        ({"theme": "nonsense"}, "That theme is not in the codebook."),
+        ({"theme": "paternalism", "start": 3}, "Give both start and end"),
+        ({"theme": "paternalism", "start": 5, "end": 2}, "A span needs"),
+        ({"theme": "paternalism", "start": 0, "end": 9999}, "A span needs"),
+        ({"theme": "paternalism", "start": "x", "end": 3}, "Enter a whole number."),
+        ({"theme": "paternalism", "start": -1, "end": 3}, "greater than or equal to 0"),
+        ({"theme": "paternalism", "memo": "m" * 5001}, "at most 5000 characters"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [True, False])
+def test_bad_input_is_a_400_with_a_message(as_researcher, passage, data, message, htmx):
+    response = as_researcher.post(_create_url(passage), data, **(HTMX if htmx else {}))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Tag.objects.count() == 0
+
+
+def test_tagging_a_missing_passage_is_a_404(as_researcher, db):
+    response = as_researcher.post("/passages/999999/tags/", {"theme": "paternalism"}, **HTMX)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["anonymous", "student"])
+@pytest.mark.parametrize("htmx", [True, False])
+def test_readers_may_not_tag(client, user_for_role, passage, role, htmx):
+    user = user_for_role(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.post(_create_url(passage), {"theme": "paternalism"}, **(HTMX if htmx else {}))
+    assert response.status_code == 403
+    assert "Only researchers may tag" in response.content.decode()
+    if not htmx:
+        assert "<h1>Not allowed</h1>" in response.content.decode()
+    assert Tag.objects.count() == 0
+
+
+def test_tag_endpoints_refuse_get(as_researcher, passage):
+    assert as_researcher.get(_create_url(passage)).status_code == 405
+
+
+def test_tagging_needs_the_csrf_token(researcher, passage):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(researcher)
+    assert client.post(_create_url(passage), {"theme": "paternalism"}).status_code == 403
+    assert Tag.objects.count() == 0
+
+
+# --- Memos and removal --------------------------------------------------------
+
+
+@pytest.fixture
+def own_tag(researcher, passage, themes):
+    return tag_create(user=researcher, passage=passage, theme=themes["paternalism"]).tag
+
+
+@pytest.fixture
+def others_tag(other_researcher, passage, themes):
+    return tag_create(user=other_researcher, passage=passage, theme=themes["workerism"]).tag
+
+
+def test_memo_is_saved_and_shown(as_researcher, own_tag):
+    response = as_researcher.post(f"/tags/{own_tag.pk}/memo/", {"memo": "  <i>Flats</i>  "}, **HTMX)
+    assert response.status_code == 200
+    own_tag.refresh_from_db()
+    assert own_tag.memo == "<i>Flats</i>"
+    assert "&lt;i&gt;Flats&lt;/i&gt;" in response.content.decode()
+    assert "Memo saved." in response["HX-Trigger"]
+
+
+def test_memo_without_js_redirects(as_researcher, own_tag, passage):
+    response = as_researcher.post(f"/tags/{own_tag.pk}/memo/", {"memo": "x"},
+                                  HTTP_REFERER="http://testserver/sources/")
+    assert response.status_code == 302
+    assert response["Location"] == f"http://testserver/sources/#p{passage.pk}"
+
+
+def test_memo_on_someone_elses_tag_is_refused(as_researcher, others_tag):
+    response = as_researcher.post(f"/tags/{others_tag.pk}/memo/", {"memo": "mine now"}, **HTMX)
+    assert response.status_code == 403
+    others_tag.refresh_from_db()
+    assert others_tag.memo == ""
+
+
+def test_staff_may_edit_anyones_memo(client, staff_user, others_tag):
+    client.force_login(staff_user)
+    response = client.post(f"/tags/{others_tag.pk}/memo/", {"memo": "checked"}, **HTMX)
+    assert response.status_code == 200
+    others_tag.refresh_from_db()
+    assert others_tag.memo == "checked"
+
+
+def test_memo_too_long_is_a_400(as_researcher, own_tag):
+    response = as_researcher.post(f"/tags/{own_tag.pk}/memo/", {"memo": "m" * 5001}, **HTMX)
+    assert response.status_code == 400
+
+
+def test_remove_own_tag(as_researcher, own_tag, others_tag, passage):
+    response = as_researcher.post(f"/tags/{own_tag.pk}/delete/", **HTMX)
+    assert response.status_code == 200
+    assert list(Tag.objects.all()) == [others_tag]
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<article id="p{passage.pk}"')
+    assert '<span class="chip-label">Workerism</span>' in html
+    assert '<span class="chip-label">Paternalism</span>' not in html
+
+
+def test_remove_someone_elses_tag_is_refused(as_researcher, others_tag):
+    assert as_researcher.post(f"/tags/{others_tag.pk}/delete/", **HTMX).status_code == 403
+    assert as_researcher.post(f"/tags/{others_tag.pk}/delete/").status_code == 403
+    assert Tag.objects.filter(pk=others_tag.pk).exists()
+
+
+def test_student_may_not_remove(client, student, own_tag):
+    client.force_login(student)
+    assert client.post(f"/tags/{own_tag.pk}/delete/").status_code == 403
+    assert client.post(f"/tags/{own_tag.pk}/memo/", {"memo": "x"}).status_code == 403
+    assert Tag.objects.filter(pk=own_tag.pk).exists()
+
+
+def test_removing_a_removed_tag_is_a_404(as_researcher, own_tag):
+    as_researcher.post(f"/tags/{own_tag.pk}/delete/", **HTMX)
+    response = as_researcher.post(f"/tags/{own_tag.pk}/delete/", **HTMX)
+    assert response.status_code == 404
+    assert "no longer exists" in response.content.decode()
+
+
+def test_changing_an_orphan_goes_to_the_orphan_list(as_researcher, own_tag):
+    Tag.objects.filter(pk=own_tag.pk).update(passage=None)
+    response = as_researcher.post(f"/tags/{own_tag.pk}/memo/", {"memo": "lost"})
+    assert response.status_code == 302 and response["Location"] == "/themes/orphans/"
+    response = as_researcher.post(f"/tags/{own_tag.pk}/delete/", **HTMX)
+    assert response["HX-Redirect"] == "/themes/orphans/"
+    assert not Tag.objects.exists()
+
+
+# --- Theme pages --------------------------------------------------------------
+
+
+@pytest.fixture
+def tagged(make_passage, researcher, other_researcher, themes):
+    kotkin = make_passage("Magnitogorsk steel workers waited for flats.", source_slug="kotkin")
+    crowley = make_passage("Miners struck in 1989 across the Kuzbass.", source_slug="crowley")
+    tag_create(user=researcher, passage=kotkin, theme=themes["paternalism"], memo="Housing memo")
+    tag_create(user=other_researcher, passage=kotkin, theme=themes["paternalism"], start=0, end=12)
+    tag_create(user=researcher, passage=crowley, theme=themes["collective-action"])
+    return kotkin, crowley
+
+
+def test_theme_list_shows_codebook_counts_and_chart(client, tagged, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        response = client.get("/themes/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Paternalism" in html and "the labour collective" in html
+    assert "2 tags on 1 passage" in html
+    assert "1 tag on 1 passage" in html
+    assert '<rect width="100" height="12" fill="#b5443a"/>' in html
+    assert 'href="/themes/paternalism/"' in html
+
+
+def test_theme_detail_lists_excerpts(client, tagged, django_assert_num_queries):
+    kotkin, _ = tagged
+    with django_assert_num_queries(5):
+        response = client.get("/themes/paternalism/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2 excerpts" in html
+    assert '<mark class="hl">Magnitogorsk</mark>' in html
+    assert "Housing memo" in html
+    assert "tagged by karl" in html and "tagged by rosa (whole passage)" in html
+    assert f'href="/sources/kotkin/#p{kotkin.pk}"' in html
+
+
+def test_theme_detail_filters_by_source_and_paginates(client, make_passage, researcher, themes):
+    for n in range(30):
+        passage = make_passage(f"Shock workers number {n}.", source_slug="graziosi")
+        tag_create(user=researcher, passage=passage, theme=themes["workerism"])
+    html = client.get("/themes/workerism/").content.decode()
+    assert "30 excerpts" in html and "Page 1 of 2" in html and "page=2" in html
+    html = client.get("/themes/workerism/?page=2").content.decode()
+    assert "Shock workers number 29." in html
+    assert "0 excerpts" in client.get("/themes/workerism/?source=kotkin").content.decode()
+
+
+def test_unknown_theme_is_a_404(client, db):
+    assert client.get("/themes/no-such-theme/").status_code == 404
+
+
+def test_orphans_are_not_shadowed_by_a_theme(client, tagged, researcher):
+    Tag.objects.filter(memo="Housing memo").update(passage=None)
+    response = client.get("/themes/orphans/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Orphaned tags" in html and "Housing memo" in html
+
+
+def test_theme_colours_stylesheet(client, themes):
+    response = client.get("/themes/colours.css")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert f".theme-{themes['paternalism'].pk} {{ --tc: #b5443a; }}" in response.content.decode()
+    again = client.get("/themes/colours.css", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
