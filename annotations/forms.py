@@ -30,3 +30,13 @@ class ReaderFilterForm(forms.Form):
 
 class ThemeExcerptFilterForm(forms.Form):
     source = forms.SlugField(required=False)
+
+
+class TagReattachForm(forms.Form):
+    passage = forms.IntegerField(
+        min_value=1,
+        label="Passage number",
+        help_text="The number at the end of the passage's permalink, /passages/<number>/.",
+        error_messages={"required": "Give the passage's number."},
+    )
+    whole_passage = forms.BooleanField(required=False, label="Tag the whole passage")

@@ -46,7 +46,9 @@ class Tag(models.Model):
         Passage, on_delete=models.PROTECT, related_name="tags", null=True, blank=True
     )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="tags")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tags")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tags"
+    )
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     quote = models.TextField()

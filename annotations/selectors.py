@@ -156,6 +156,10 @@ def orphan_tag_list() -> QuerySet[Tag]:
     )
 
 
+def tag_orphan_count() -> int:
+    return Tag.objects.filter(passage__isnull=True).count()
+
+
 # --- The REST API's reads ------------------------------------------------------
 
 

@@ -113,6 +113,25 @@ def tag_reattach(*, user: AbstractBaseUser, tag: Tag, passage: Passage,
     return tag
 
 
+def tag_reattach_by_quote(*, user: AbstractBaseUser, tag: Tag, passage: Passage,
+                          whole_passage: bool) -> Tag:
+    """Re-attaches an orphan to a passage a researcher points at: to its quote found
+    there again (exactly, else fuzzily), or to the whole passage."""
+    if whole_passage:
+        return tag_reattach(user=user, tag=tag, passage=passage, start=None, end=None)
+    placement = quote_locate(
+        selector=QuoteSelector(exact=tag.quote, prefix=tag.prefix, suffix=tag.suffix),
+        passages=[passage],
+        whole_passage=False,
+    )
+    if placement is None:
+        raise ValidationError(
+            {"passage": "The tagged words are not in that passage; tag the whole passage instead?"}
+        )
+    return tag_reattach(user=user, tag=tag, passage=passage, start=placement.start,
+                        end=placement.end)
+
+
 @dataclass
 class ReanchorResult:
     moved: int = 0

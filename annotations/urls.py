@@ -7,6 +7,7 @@ urlpatterns = [
     path("passages/<int:pk>/tags/", views.tag_create, name="tag-create"),
     path("tags/<int:pk>/memo/", views.tag_memo, name="tag-memo"),
     path("tags/<int:pk>/delete/", views.tag_delete, name="tag-delete"),
+    path("tags/<int:pk>/reattach/", views.tag_reattach, name="tag-reattach"),
     path("themes/", views.theme_list_view, name="theme-list"),
     path("themes/colours.css", views.theme_colours, name="theme-colours"),
     # Before the slug route, which would otherwise take "orphans" for a theme.

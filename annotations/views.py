@@ -15,7 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from annotations import services
-from annotations.forms import TagCreateForm, TagMemoForm, ThemeExcerptFilterForm
+from annotations.forms import (
+    TagCreateForm,
+    TagMemoForm,
+    TagReattachForm,
+    ThemeExcerptFilterForm,
+)
 from annotations.models import Tag, Theme
 from annotations.roles import user_can_tag
 from annotations.selectors import (
@@ -141,6 +146,28 @@ def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         return _refusal(request, status=403, message=str(error))
     return _passage_response(request, passage_id=tag.passage_id, message="Tag removed.")
+
+
+@require_POST
+@tagger_required
+def tag_reattach(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _tag_or_none(pk)
+    if tag is None:
+        return _refusal(request, status=404, message="That tag no longer exists.")
+    form = TagReattachForm(request.POST)
+    if not form.is_valid():
+        return _refusal(request, status=400, message=_form_message(form))
+    passage = Passage.objects.filter(pk=form.cleaned_data["passage"]).defer("search_vector").first()
+    if passage is None:
+        return _refusal(request, status=400, message="There is no passage with that number.")
+    try:
+        services.tag_reattach_by_quote(user=request.user, tag=tag, passage=passage,
+                                       whole_passage=form.cleaned_data["whole_passage"])
+    except ValidationError as error:
+        return _refusal(request, status=400, message=" ".join(error.messages))
+    except PermissionDenied as error:
+        return _refusal(request, status=403, message=str(error))
+    return redirect(f"{passage.get_absolute_url()}")
 
 
 @read_permission_required

@@ -81,7 +81,9 @@ class Passage(models.Model):
     # Denormalised from the section so the generated search vector can weight it.
     heading = models.CharField(max_length=500, blank=True)
     char_start = models.PositiveIntegerField(help_text="Start of the range in the raw file.")
-    char_end = models.PositiveIntegerField(help_text="End (exclusive) of the range in the raw file.")
+    char_end = models.PositiveIntegerField(
+        help_text="End (exclusive) of the range in the raw file."
+    )
     word_count = models.PositiveIntegerField(default=0)
     search_vector = models.GeneratedField(
         expression=SearchVector("heading", weight="A", config=SEARCH_CONFIG)
@@ -106,7 +108,9 @@ class Passage(models.Model):
             models.CheckConstraint(
                 condition=Q(char_end__gt=F("char_start")), name="passage_char_range_valid"
             ),
-            models.CheckConstraint(condition=Q(kind__in=["body", "note"]), name="passage_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["body", "note"]), name="passage_kind_valid"
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="passage_text_not_empty"),
         ]
 

@@ -50,6 +50,8 @@ class StoreResult:
     sections_kept: int
     sections_created: int
     sections_deleted: int
+    tags_moved: int = 0
+    tags_orphaned: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class IngestResult:
     notes: int
     sections: int
     seconds: float
+    tags_moved: int = 0
+    tags_orphaned: int = 0
 
 
 @transaction.atomic
@@ -70,14 +74,16 @@ def parsed_source_store(*, parsed: ParsedSource) -> StoreResult:
     kept, created, stale = _passages_sync(
         source=source, parsed_passages=parsed.passages, sections=sections
     )
+    tags_moved = tags_orphaned = 0
     if stale:
         # Imported here: annotations depends on corpus, not the other way round.
         from annotations.services import tags_reanchor
 
         current = sorted([*kept, *created], key=lambda passage: passage.ordinal)
-        tags_reanchor(
+        reanchored = tags_reanchor(
             source=source, stale_passage_ids=[passage.pk for passage in stale], new_passages=current
         )
+        tags_moved, tags_orphaned = reanchored.moved, reanchored.orphaned
         Passage.objects.filter(pk__in=[passage.pk for passage in stale]).delete()
     stale_sections = Section.objects.filter(source=source).exclude(
         pk__in=[section.pk for section in sections.values()]
@@ -91,6 +97,8 @@ def parsed_source_store(*, parsed: ParsedSource) -> StoreResult:
         sections_kept=sections_counts[0],
         sections_created=sections_counts[1],
         sections_deleted=sections_deleted,
+        tags_moved=tags_moved,
+        tags_orphaned=tags_orphaned,
     )
 
 
@@ -238,8 +246,16 @@ def corpus_load(
         parsed = source_parse(
             entry=entry, raw=data.decode("utf-8"), nlp=nlp_load(), vocabulary=vocabulary
         )
-        parsed_source_store(parsed=parsed)
-        results.append(_result(slug=entry.slug, status="loaded", started=started))
+        stored_result = parsed_source_store(parsed=parsed)
+        results.append(
+            _result(
+                slug=entry.slug,
+                status="loaded",
+                started=started,
+                tags_moved=stored_result.tags_moved,
+                tags_orphaned=stored_result.tags_orphaned,
+            )
+        )
     if progress:
         progress(len(entries), len(entries), "done")
     return results
@@ -249,7 +265,14 @@ def _source_metadata_sync(*, entry: ManifestEntry) -> None:
     Source.objects.filter(slug=entry.slug).update(**_source_fields(entry=entry))
 
 
-def _result(*, slug: str, status: Literal["loaded", "unchanged"], started: float) -> IngestResult:
+def _result(
+    *,
+    slug: str,
+    status: Literal["loaded", "unchanged"],
+    started: float,
+    tags_moved: int = 0,
+    tags_orphaned: int = 0,
+) -> IngestResult:
     passages = Passage.objects.filter(source__slug=slug)
     return IngestResult(
         slug=slug,
@@ -258,4 +281,6 @@ def _result(*, slug: str, status: Literal["loaded", "unchanged"], started: float
         notes=passages.filter(kind=Passage.Kind.NOTE).count(),
         sections=Section.objects.filter(source__slug=slug).count(),
         seconds=time.perf_counter() - started,
+        tags_moved=tags_moved,
+        tags_orphaned=tags_orphaned,
     )

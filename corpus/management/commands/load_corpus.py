@@ -24,6 +24,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         results = corpus_load(force=force, only=only, progress=self._progress_show)
         self.stdout.write(_summary(results=results, seconds=time.perf_counter() - started))
+        self.stdout.write(_tags_report(results=results))
 
     def _progress_show(self, done: int, total: int, label: str) -> None:
         filled = round(_BAR_WIDTH * done / total) if total else _BAR_WIDTH
@@ -50,3 +51,20 @@ def _summary(*, results: list[IngestResult], seconds: float) -> str:
         f"  {'':<9} {seconds:>7.2f}"
     )
     return "\n".join(rows)
+
+
+def _tags_report(*, results: list[IngestResult]) -> str:
+    """What happened to researchers' tags on passages whose text changed, and where
+    the orphans (if any, ever) can be found and re-attached."""
+    # Imported here: the corpus app does not depend on annotations at import time.
+    from annotations.selectors import tag_orphan_count
+
+    moved = sum(result.tags_moved for result in results)
+    orphaned_now = sum(result.tags_orphaned for result in results)
+    orphans = tag_orphan_count()
+    lines = [f"Tags re-anchored: {moved}; newly orphaned: {orphaned_now}."]
+    if orphans:
+        lines.append(
+            f"{orphans} orphaned tag(s) wait to be re-attached: see /themes/orphans/."
+        )
+    return "\n".join(lines)
