@@ -1,0 +1,34 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from corpus.views import read_permission_required
+from search.forms import SearchPageForm
+from search.selectors import (
+    KWIC_MAX_PASSAGES,
+    RANK_CUTOFF,
+    attach_hit_details,
+    kwic_lines,
+    passage_search,
+    search_facets,
+)
+
+HITS_PER_PAGE = 20
+KWIC_LINES_PER_PAGE = 100
+
+
+@read_permission_required
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchPageForm(request.GET)
+    context = {"form": form, "kwic_passage_limit": KWIC_MAX_PASSAGES, "rank_cutoff": RANK_CUTOFF}
+    if form.is_valid() and (form.query or form.filters):
+        query, filters = form.query, form.filters
+        if form.cleaned_data["view"] == "kwic":
+            lines = kwic_lines(query=query, filters=filters, sort=form.cleaned_data["sort"])
+            page = Paginator(lines, KWIC_LINES_PER_PAGE).get_page(request.GET.get("page"))
+        else:
+            results = passage_search(query=query, filters=filters)
+            page = Paginator(results, HITS_PER_PAGE).get_page(request.GET.get("page"))
+            page.object_list = attach_hit_details(passages=page.object_list, query=query)
+        context |= {"page": page, "facets": search_facets(query=query, filters=filters)}
+    return render(request, "search/search.html", context)

@@ -1,0 +1,229 @@
+import pytest
+
+from corpus.models import Passage, Section, Source
+from search.selectors import (
+    SearchFilters,
+    attach_hit_details,
+    clean_text,
+    kwic_lines,
+    passage_search,
+    query_terms,
+    search_facets,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query: str, **filters) -> list[Passage]:
+    return list(passage_search(query=query, filters=SearchFilters(**filters)))
+
+
+def test_ranking_prefers_more_and_closer_matches(make_passage):
+    once = make_passage("A strike is mentioned once here among other words about housing.")
+    often = make_passage("The strike grew; strikes spread; the strike ended in July, a strike.")
+    apart = make_passage("The strike was long. Months later a committee of inquiry sat.")
+    together = make_passage("Months later the strike committee of inquiry sat, very long.")
+    make_passage("Nothing about stoppages at all.")
+
+    assert found("strike")[0] == often
+    assert set(found("strike")) == {once, often, apart, together}
+    assert found("strike committee") == [together, apart]
+    ranks = [passage.rank for passage in found("strike")]
+    assert ranks == sorted(ranks, reverse=True)
+    assert all(0 < rank < 1 for rank in ranks)
+
+
+def test_heading_counts_less_than_the_text(make_passage):
+    heading_only = make_passage("Nothing here names it.", section_title="Paternalism")
+    in_text = make_passage("Managers practised paternalism.", section_title="Management")
+    both = make_passage("Paternalism again, under its own heading.", section_title="Paternalism")
+
+    assert found("paternalism") == [both, in_text, heading_only]
+
+
+def test_length_is_normalised_by_its_logarithm(make_passage):
+    # Under plain length division (normalisation 2) the short note would win.
+    filler = "the plant kept on working"
+    short = make_passage(f"Strike. {' '.join([filler] * 8)}", kind="note")
+    long = make_passage(
+        f"Strike. {' '.join([filler] * 25)} strike, another strike. {' '.join([filler] * 25)}"
+    )
+
+    assert found("strike") == [long, short]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("strikes", "a strike"),
+        ("striking", "they strike"),
+        ("Stakhanovite", "the Stakhánovite movement"),
+        ("housing", "houses for workers"),
+    ],
+)
+def test_stemming_and_accents(make_passage, query, text):
+    passage = make_passage(text)
+    assert found(query) == [passage]
+
+
+def test_phrase_exclusion_and_or(make_passage):
+    phrase = make_passage("The trade union met the director.")
+    reversed_words = make_passage("The union of trade cooperatives met.")
+    strike = make_passage("A strike without any union.")
+
+    assert found('"trade union"') == [phrase]
+    assert set(found("trade union")) == {phrase, reversed_words}
+    assert found("union -trade") == [strike]
+    assert set(found("strike or director")) == {phrase, strike}
+
+
+def test_empty_query_lists_in_reading_order(corpus):
+    crowley = Source.objects.get(slug="crowley")
+    listed = found("", source=crowley)
+    assert listed == [corpus["strike"], corpus["union"], corpus["note"]]
+    assert {passage.rank for passage in listed} == {None}
+
+
+def test_filters(corpus, themes, researcher, other_researcher):
+    crowley = Source.objects.get(slug="crowley")
+    love_chapter = Section.objects.get(title="On a Particular Kind of Love")
+
+    assert set(found("strike", source=crowley)) == {
+        corpus["strike"],
+        corpus["union"],
+        corpus["note"],
+    }
+    assert found("strike", section=love_chapter) == [corpus["love"]]
+    assert found("strike", kind="note") == [corpus["note"]]
+    assert set(found("strike", kind="body")) == {corpus["strike"], corpus["union"], corpus["love"]}
+    assert found("strike", author="alasheev") == [corpus["love"]]
+    # The source's authors count too: every test source is by "Test Author".
+    assert len(found("strike", author="TEST AUTH")) == 4
+    assert set(found("strike", theme=themes["collective-action"])) == {
+        corpus["strike"],
+        corpus["union"],
+    }
+    assert set(found("strike", tagged_by=researcher)) == {corpus["strike"], corpus["union"]}
+    # Together they mean one tag: collective action as tagged by Karl.
+    assert found("", theme=themes["collective-action"], tagged_by=other_researcher) == [
+        corpus["union"]
+    ]
+    assert found("strike", theme=themes["workerism"]) == []
+
+
+def test_facets_count_what_choosing_each_value_gives(corpus, themes):
+    crowley = Source.objects.get(slug="crowley")
+    facets = search_facets(
+        query="strike", filters=SearchFilters(theme=themes["paternalism"], source=crowley)
+    )
+
+    theme_counts = {facet.item.slug: facet.count for facet in facets.themes}
+    # Theme counts keep the source filter but not the theme filter.
+    assert theme_counts == {
+        "paternalism": 1,
+        "enterprise-dependence": 0,
+        "informal-relations": 0,
+        "collective-action": 2,
+        "workerism": 0,
+    }
+    assert [facet.item.slug for facet in facets.themes if facet.selected] == ["paternalism"]
+    # Source counts keep the theme filter but not the source filter.
+    source_counts = {facet.item.slug: facet.count for facet in facets.sources}
+    assert source_counts == {"crowley": 1, "clarke": 1}
+    assert [facet.item.slug for facet in facets.sources if facet.selected] == ["crowley"]
+
+
+def test_theme_facet_with_tagged_by_counts_that_users_tags(corpus, researcher):
+    facets = search_facets(query="", filters=SearchFilters(tagged_by=researcher))
+    counts = {facet.item.slug: facet.count for facet in facets.themes if facet.count}
+    assert counts == {"collective-action": 1, "paternalism": 1}
+
+
+def test_hit_details_are_themes_and_escaped_snippets(make_passage, tag, themes, researcher):
+    hostile = make_passage("Before <script>alert(1)</script> the strike & after.")
+    tag(hostile, themes["workerism"], researcher)
+    tag(hostile, themes["paternalism"], researcher)
+
+    [hit] = attach_hit_details(passages=found("strike"), query="strike")
+
+    assert [theme.slug for theme in hit.theme_list] == ["paternalism", "workerism"]
+    assert hit.snippet == (
+        "Before &lt;script&gt;alert(1)&lt;/script&gt; the <mark>strike</mark> &amp; after"
+    )
+    [listed] = attach_hit_details(passages=found("", theme=themes["workerism"]), query="")
+    assert listed.snippet is None
+
+
+def test_snippet_marks_a_phrase_and_drops_stray_sentinels(make_passage):
+    make_passage("A trade union \ue001here\ue000 and a union of trade.")
+    [hit] = attach_hit_details(passages=found('"trade union"'), query='"trade union"')
+    assert "<mark>trade</mark> <mark>union</mark>" in hit.snippet
+    assert "\ue000" not in hit.snippet and "\ue001" not in hit.snippet
+
+
+def test_kwic_lines_come_in_rank_then_text_order(make_passage):
+    first = make_passage("Strike after strike: the strike wave of 1989.")
+    second = make_passage("Miners went on strike.")
+
+    lines = kwic_lines(query="strike", filters=SearchFilters())
+
+    assert [(line.passage, line.keyword) for line in lines] == [
+        (first, "Strike"),
+        (first, "strike"),
+        (first, "strike"),
+        (second, "strike"),
+    ]
+    assert (lines[2].left, lines[2].right) == ("Strike after strike: the", "wave of 1989.")
+    by_right = kwic_lines(query="strike", filters=SearchFilters(), sort="right")
+    # Nothing to the right sorts first.
+    assert [(line.passage, line.right[:5]) for line in by_right] == [
+        (second, "."),
+        (first, "after"),
+        (first, ": the"),
+        (first, "wave "),
+    ]
+
+
+def test_kwic_never_marks_excluded_words(make_passage):
+    make_passage("Strike or no strike, the union stayed loyal.")
+    make_passage("The union stayed loyal.")
+    assert [
+        line.keyword for line in kwic_lines(query="union or -strike", filters=SearchFilters())
+    ] == []
+    assert [
+        line.keyword for line in kwic_lines(query="union -director", filters=SearchFilters())
+    ] == [
+        "union",
+        "union",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("strike\x00 committee", "strike committee"),
+        ("\tstrike\n\r", "strike"),
+        ("a\u200bb", "a b"),
+        ("\ue000x\ue001", "x"),
+        ("🧑\u200d🏭 workers", "🧑 🏭 workers"),
+        ("\ud800", ""),
+    ],
+)
+def test_clean_text(raw, cleaned):
+    assert clean_text(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [("the", ""), ("💥", ""), ('"', ""), ("-strike", "T"), ("strikes", "'strike'")],
+)
+def test_query_terms(query, terms):
+    assert query_terms(query=query) == terms
+
+
+def test_themes_have_no_n_plus_one(corpus, django_assert_num_queries):
+    passages = found("")
+    with django_assert_num_queries(1):
+        attach_hit_details(passages=passages, query="")
+    with django_assert_num_queries(2):
+        attach_hit_details(passages=passages, query="strike")
