@@ -1,4 +1,3 @@
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -54,7 +53,7 @@ class PassageHitSerializer(PassageSerializer):
         fields = [*PassageSerializer.Meta.fields, "rank", "snippet"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_snippet(self, passage: Passage) -> str | None:
         return passage.snippet
 

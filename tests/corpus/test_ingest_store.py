@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
-import sys
-import types
 from io import StringIO
 from pathlib import Path
 
@@ -14,6 +11,7 @@ import pytest
 import spacy
 from django.core.management import call_command
 
+from annotations.services import ReanchorResult
 from corpus.ingest.manifest import ManifestEntry
 from corpus.ingest.pipeline import ParsedPassage, ParsedSection, ParsedSource
 from corpus.models import Passage, Section, Source
@@ -72,15 +70,13 @@ FIRST = parsed_source(
 @pytest.fixture
 def reanchor_calls(monkeypatch) -> list[dict]:
     """Record calls to ``annotations.services.tags_reanchor`` instead of making them."""
-    try:
-        module = importlib.import_module("annotations.services")
-    except ImportError:
-        module = types.ModuleType("annotations.services")
-        monkeypatch.setitem(sys.modules, "annotations.services", module)
     calls: list[dict] = []
-    monkeypatch.setattr(
-        module, "tags_reanchor", lambda **kwargs: calls.append(kwargs), raising=False
-    )
+
+    def record(**kwargs) -> ReanchorResult:
+        calls.append(kwargs)
+        return ReanchorResult()
+
+    monkeypatch.setattr("annotations.services.tags_reanchor", record)
     return calls
 
 
