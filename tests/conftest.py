@@ -71,8 +71,12 @@ def roles_and_codebook(request) -> None:
         request.getfixturevalue("db")
     else:
         return
-    migration = importlib.import_module("annotations.migrations.0003_roles_and_codebook")
-    migration.create_roles_and_themes(apps, None)
+    importlib.import_module(
+        "annotations.migrations.0003_roles_and_codebook"
+    ).create_roles_and_themes(apps, None)
+    importlib.import_module(
+        "annotations.migrations.0004_researchers_edit_codebook"
+    ).researchers_may_edit_codebook(apps, None)
 
 
 @pytest.fixture(scope="session")

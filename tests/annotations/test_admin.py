@@ -94,3 +94,25 @@ def test_corpus_admin_is_read_mostly(admin_client, make_passage, model):
     assert admin_client.get(f"/admin/corpus/{model}/{obj_pk[model]}/change/").status_code == 200
     assert admin_client.get(f"/admin/corpus/{model}/add/").status_code == 403
     assert admin_client.get(f"/admin/corpus/{model}/{obj_pk[model]}/delete/").status_code == 403
+
+
+def test_researchers_refine_the_codebook_in_the_admin_and_see_nothing_else(client, researcher):
+    client.force_login(researcher)
+
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    assert "/admin/annotations/theme/" in index.content.decode()
+    assert "/admin/auth/user/" not in index.content.decode()
+    assert client.get("/admin/annotations/tag/").status_code == 403
+
+    response = client.post("/admin/annotations/theme/add/", {
+        "name": "Labour discipline", "slug": "labour-discipline", "colour": "#445566",
+        "order": 6, "definition": "Fines, dismissals and the labour book.",
+    })
+    assert response.status_code == 302
+    assert client.get("/admin/annotations/theme/").status_code == 200
+
+
+def test_students_cannot_enter_the_admin(client, student):
+    client.force_login(student)
+    assert client.get("/admin/").status_code == 302
