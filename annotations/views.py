@@ -50,15 +50,55 @@ def _form_message(form: Form) -> str:
     return " ".join(message for errors in form.errors.values() for message in errors)
 
 
-def tagger_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+class Refusal(Exception):
+    """Ends a tagging view with a refusal: ``_refusal``'s page or htmx message."""
+
+    def __init__(self, *, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def tag_write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A POST-only view for taggers, whose service errors become friendly refusals:
+    a ValidationError is a 400, a PermissionDenied a 403, never a 500."""
+
+    @require_POST
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not user_can_tag(user=request.user):
-            return _refusal(request, status=403,
-                            message="Only researchers may tag. Log in with a researcher account.")
-        return view(request, *args, **kwargs)
+        try:
+            if not user_can_tag(user=request.user):
+                raise PermissionDenied(
+                    "Only researchers may tag. Log in with a researcher account."
+                )
+            return view(request, *args, **kwargs)
+        except Refusal as refusal:
+            return _refusal(request, status=refusal.status, message=refusal.message)
+        except ValidationError as error:
+            return _refusal(request, status=400, message=" ".join(error.messages))
+        except PermissionDenied as error:
+            return _refusal(request, status=403, message=str(error))
 
     return wrapped
+
+
+def _valid_form(form: Form) -> dict:
+    if not form.is_valid():
+        raise Refusal(status=400, message=_form_message(form))
+    return form.cleaned_data
+
+
+def _passage_or_refusal(*, pk: int, status: int) -> Passage:
+    passage = Passage.objects.filter(pk=pk).defer("search_vector").first()
+    if passage is None:
+        raise Refusal(status=status, message="There is no passage with that number.")
+    return passage
+
+
+def _tag_or_refusal(pk: int) -> Tag:
+    try:
+        return tag_get(pk=pk)
+    except Tag.DoesNotExist:
+        raise Refusal(status=404, message="That tag no longer exists.") from None
 
 
 def _return_url(request: HttpRequest, *, passage_id: int) -> str:
@@ -90,84 +130,41 @@ def _passage_response(request: HttpRequest, *, passage_id: int | None,
     return trigger_client_event(response, "tag-status", {"message": message})
 
 
-def _tag_or_none(pk: int) -> Tag | None:
-    try:
-        return tag_get(pk=pk)
-    except Tag.DoesNotExist:
-        return None
-
-
-@require_POST
-@tagger_required
+@tag_write_view
 def tag_create(request: HttpRequest, pk: int) -> HttpResponse:
-    passage = Passage.objects.filter(pk=pk).defer("search_vector").first()
-    if passage is None:
-        return _refusal(request, status=404, message="That passage no longer exists.")
-    form = TagCreateForm(request.POST)
-    if not form.is_valid():
-        return _refusal(request, status=400, message=_form_message(form))
-    try:
-        result = services.tag_create(user=request.user, passage=passage, **form.cleaned_data)
-    except ValidationError as error:
-        return _refusal(request, status=400, message=" ".join(error.messages))
-    except PermissionDenied as error:
-        return _refusal(request, status=403, message=str(error))
+    passage = _passage_or_refusal(pk=pk, status=404)
+    data = _valid_form(TagCreateForm(request.POST))
+    result = services.tag_create(user=request.user, passage=passage, **data)
     what = "Span" if result.tag.is_span else "Passage"
     verb = "tagged" if result.created else "was already tagged"
     message = f"{what} {verb} {result.tag.theme.name}."
     return _passage_response(request, passage_id=passage.pk, message=message)
 
 
-@require_POST
-@tagger_required
+@tag_write_view
 def tag_memo(request: HttpRequest, pk: int) -> HttpResponse:
-    tag = _tag_or_none(pk)
-    if tag is None:
-        return _refusal(request, status=404, message="That tag no longer exists.")
-    form = TagMemoForm(request.POST)
-    if not form.is_valid():
-        return _refusal(request, status=400, message=_form_message(form))
-    try:
-        services.tag_update(user=request.user, tag=tag, memo=form.cleaned_data["memo"])
-    except PermissionDenied as error:
-        return _refusal(request, status=403, message=str(error))
+    tag = _tag_or_refusal(pk)
+    data = _valid_form(TagMemoForm(request.POST))
+    services.tag_update(user=request.user, tag=tag, memo=data["memo"])
     message = "Memo saved." if tag.memo else "Memo cleared."
     return _passage_response(request, passage_id=tag.passage_id, message=message)
 
 
-@require_POST
-@tagger_required
+@tag_write_view
 def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    tag = _tag_or_none(pk)
-    if tag is None:
-        return _refusal(request, status=404, message="That tag no longer exists.")
-    try:
-        services.tag_delete(user=request.user, tag=tag)
-    except PermissionDenied as error:
-        return _refusal(request, status=403, message=str(error))
+    tag = _tag_or_refusal(pk)
+    services.tag_delete(user=request.user, tag=tag)
     return _passage_response(request, passage_id=tag.passage_id, message="Tag removed.")
 
 
-@require_POST
-@tagger_required
+@tag_write_view
 def tag_reattach(request: HttpRequest, pk: int) -> HttpResponse:
-    tag = _tag_or_none(pk)
-    if tag is None:
-        return _refusal(request, status=404, message="That tag no longer exists.")
-    form = TagReattachForm(request.POST)
-    if not form.is_valid():
-        return _refusal(request, status=400, message=_form_message(form))
-    passage = Passage.objects.filter(pk=form.cleaned_data["passage"]).defer("search_vector").first()
-    if passage is None:
-        return _refusal(request, status=400, message="There is no passage with that number.")
-    try:
-        services.tag_reattach_by_quote(user=request.user, tag=tag, passage=passage,
-                                       whole_passage=form.cleaned_data["whole_passage"])
-    except ValidationError as error:
-        return _refusal(request, status=400, message=" ".join(error.messages))
-    except PermissionDenied as error:
-        return _refusal(request, status=403, message=str(error))
-    return redirect(f"{passage.get_absolute_url()}")
+    tag = _tag_or_refusal(pk)
+    data = _valid_form(TagReattachForm(request.POST))
+    passage = _passage_or_refusal(pk=data["passage"], status=400)
+    services.tag_reattach_by_quote(user=request.user, tag=tag, passage=passage,
+                                   whole_passage=data["whole_passage"])
+    return redirect(passage.get_absolute_url())
 
 
 @read_permission_required
