@@ -63,12 +63,16 @@ def test_researcher_tags_by_keyboard_and_selection_adds_a_memo_and_removes(
     login(researcher)
     page.goto("/sources/kotkin/")
 
-    # Key 1 on the focused passage tags it whole, in place, and focus stays on it.
+    # Key 1 on the focused passage tags it whole, in place (one request, no page
+    # load), and focus stays on it.
+    requests = []
+    page.on("request", lambda request: requests.append((request.method, request.url)))
     page.locator(f"#p{flats.pk}").focus()
     page.keyboard.press("1")
     flats_article = page.locator(f"#p{flats.pk}")
     expect(flats_article.locator(".chip")).to_have_text(re.compile("Paternalism"))
     expect(flats_article).to_be_focused()
+    assert requests == [("POST", f"{page.url.split('/sources/')[0]}/passages/{flats.pk}/tags/")]
     expect(page.get_by_role("status").filter(has_text="Passage tagged")).to_be_visible()
 
     # Selected words get the span picker; choosing a theme highlights them.
