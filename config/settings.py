@@ -7,6 +7,7 @@ mandatory; anything else is a development machine.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -129,6 +130,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # STATIC_ROOT after collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+if not PRODUCTION:
+    # STATIC_ROOT only exists after collectstatic, which development does not need.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
