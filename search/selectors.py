@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import NamedTuple, overload
 
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import (
@@ -15,7 +17,19 @@ from django.contrib.postgres.search import (
     SearchRank,
 )
 from django.db import connection
-from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Replace
 from django.utils.safestring import SafeString
 
@@ -95,6 +109,80 @@ class IndexableQuery(Func):
     output_field = SearchQueryField()
 
 
+class AnyOf(Func):
+    """``expression = ANY(ids)``: membership in a list of ids sent as one array.
+
+    ``__in=ids`` would send one placeholder per id (thousands for a common word), each
+    compiled by Django and parsed by Postgres. The array goes as the text of an array
+    literal: psycopg's list adapter checks every element for quoting, 9 ms for 5,000.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, expression: F, ids: Sequence[int]) -> None:
+        super().__init__(expression)
+        self.array = "{" + ",".join(map(str, map(int, ids))) + "}"
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} = ANY(%s::bigint[])", (*params, self.array)
+
+
+class Hit(NamedTuple):
+    """One ranked match: all that a count, a page's order and the source facet need."""
+
+    pk: int
+    rank: float
+    source_id: int
+
+
+class RankedMatches(Sequence[Passage]):
+    """The matches of a query, best first: ranked once, fetched a page at a time.
+
+    A search page counts its matches, shows a page of them and counts them per source.
+    As querysets, each of those ranked or joined the matches again. Here one query
+    ranks them all (up to RANK_CUTOFF) but reads only the id, rank and source of each:
+    the count is the list's length, a page is a slice, the source facet a Counter.
+    Only a slice's passages are read whole, with their snippets, in one more query.
+
+    Django's Paginator and DRF's PageNumberPagination take it as they take a queryset:
+    they call ``len()`` and slice it.
+    """
+
+    def __init__(self, *, query: str, filters: SearchFilters) -> None:
+        self.query = query
+        self.filters = filters
+
+    @cached_property
+    def hits(self) -> list[Hit]:
+        return ranked_hits(query=self.query, filters=self.filters)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @overload
+    def __getitem__(self, index: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Passage]: ...
+
+    def __getitem__(self, index: int | slice) -> Passage | list[Passage]:
+        if isinstance(index, slice):
+            return self._passages(self.hits[index])
+        return self._passages([self.hits[index]])[0]
+
+    def __iter__(self) -> Iterator[Passage]:
+        return iter(self[:])
+
+    def _passages(self, hits: Sequence[Hit]) -> list[Passage]:
+        """The passages of ``hits`` with ``rank`` and ``snippet``: one query."""
+        headline = _headline(query=_search_query(self.query), **SNIPPET_OPTIONS)
+        passages = _hit_passages(hits, headline=headline)
+        for passage in passages:
+            passage.snippet = highlight_html(passage.headline)
+        return passages
+
+
 def clean_text(text: str) -> str:
     """User input with whitespace collapsed and every "other" character dropped.
 
@@ -119,57 +207,63 @@ def query_terms(*, query: str) -> str:
         return cursor.fetchone()[0]
 
 
-def passage_search(*, query: str, filters: SearchFilters) -> QuerySet[Passage]:
+def passage_search(*, query: str, filters: SearchFilters) -> QuerySet[Passage] | RankedMatches:
     """Passages that match ``query`` (web-search syntax) and ``filters``.
 
-    Without a query: every passage that passes the filters, in reading order, with
-    ``rank`` None.
+    Without a query: a queryset of every passage that passes the filters, in reading
+    order, with ``rank`` None.
 
-    With one: best first by ``rank``, ``ts_rank_cd`` (cover density: words close
-    together count more) over the stored ``search_vector``, weighted by RANK_WEIGHTS.
-    Normalisation 1 divides by 1 + log(length): passages run from 40 to 250 words, and
-    dividing by the length itself (2) would hand the top places to short notes that
-    mention a word once over paragraphs that discuss it; the logarithm only keeps
-    long passages from winning by size alone. 32 then maps the rank into [0, 1) for
-    API clients without changing the order. Ties fall back to reading order. Only the
-    first RANK_CUTOFF matches are ranked (and counted).
+    With one: RankedMatches, best first by ``rank``, ``ts_rank_cd`` (cover density:
+    words close together count more) over the stored ``search_vector``, weighted by
+    RANK_WEIGHTS. Normalisation 1 divides by 1 + log(length): passages run from 40 to
+    250 words, and dividing by the length itself (2) would hand the top places to short
+    notes that mention a word once over paragraphs that discuss it; the logarithm only
+    keeps long passages from winning by size alone. 32 then maps the rank into [0, 1)
+    for API clients without changing the order. Ties fall back to reading order. Only
+    the first RANK_CUTOFF matches are ranked (and counted). Its passages come with
+    their ``snippet`` (see attach_hit_details).
 
     ``query`` must be clean (forms.SearchForm, or clean_text).
     """
-    passages = (
+    if query:
+        return RankedMatches(query=query, filters=filters)
+    return (
         _matching(query=query, filters=filters)
         .select_related("source", "section")
         .defer("search_vector")
+        .annotate(rank=Value(None, output_field=FloatField()))
+        .order_by(*READING_ORDER)
     )
-    if not query:
-        return passages.annotate(rank=Value(None, output_field=FloatField())).order_by(
-            *READING_ORDER
-        )
-    rank = SearchRank(
-        F("search_vector"),
-        _search_query(query),
-        weights=RANK_WEIGHTS,
-        normalization=RANK_NORMALIZATION,
-        cover_density=True,
-    )
-    return passages.annotate(rank=rank).order_by("-rank", *READING_ORDER)
 
 
-def search_facets(*, query: str, filters: SearchFilters) -> SearchFacets:
+def search_facets(
+    *,
+    query: str,
+    filters: SearchFilters,
+    results: QuerySet[Passage] | RankedMatches | None = None,
+) -> SearchFacets:
     """How many passages the search finds per theme and per source.
 
     Each facet ignores its own filter (the source facet also ignores the section,
     which lies within one source), so a count is what choosing that value would give.
-    With ``tagged_by``, theme counts are of that user's tags. Three queries.
-    """
-    theme_matches = _matching(query=query, filters=replace(filters, theme=None))
-    tagged = Q(tags__passage__in=theme_matches.values("pk"))
-    if filters.tagged_by:
-        tagged &= Q(tags__user=filters.tagged_by)
-    themes = Theme.objects.annotate(count=Count("tags__passage", distinct=True, filter=tagged))
+    With ``tagged_by``, theme counts are of that user's tags.
 
-    source_matches = _matching(query=query, filters=replace(filters, source=None, section=None))
-    source_counts = dict(source_matches.order_by().values_list("source").annotate(n=Count("pk")))
+    ``results``, what passage_search gave for this same search, spares searching
+    again: a facet whose own filter is not set counts those very matches, so the
+    theme facet joins their ids and the source facet counts them in Python. Two
+    queries then (themes, sources); one more when the theme is set (for the ids of
+    the matches without it), one more when the source or section is.
+    """
+    ranked = _same_search(results, query=query, filters=filters)
+    themes = _theme_counts(query=query, filters=filters, ranked=ranked)
+
+    if ranked is not None and filters.source is None and filters.section is None:
+        source_counts = Counter(hit.source_id for hit in ranked.hits)
+    else:
+        source_matches = _matching(query=query, filters=replace(filters, source=None, section=None))
+        source_counts = dict(
+            source_matches.order_by().values_list("source").annotate(n=Count("pk"))
+        )
     return SearchFacets(
         themes=[
             FacetCount(item=theme, count=theme.count, selected=theme == filters.theme)
@@ -186,18 +280,61 @@ def search_facets(*, query: str, filters: SearchFilters) -> SearchFacets:
     )
 
 
+def _theme_counts(
+    *, query: str, filters: SearchFilters, ranked: RankedMatches | None
+) -> QuerySet[Theme]:
+    """Every theme with ``count``: how many matches, the theme filter aside, carry it.
+
+    With a query, the ids of those matches (at most RANK_CUTOFF) go into the join's
+    condition, so that only their tags are joined and counted: the search's own ranked
+    ids when no theme filter is set, else one more query for them. A FILTER on the
+    count would join and sort every tag in the table first (45 ms at 30,000 tags), and
+    Django cannot put a subquery in a join condition. Without a query the matches
+    have no such bound, so they go in as a subquery after all.
+    """
+    by_user = Q(tags__user=filters.tagged_by) if filters.tagged_by else Q()
+    unthemed = replace(filters, theme=None)
+    if not query:
+        matches = _matching(query=query, filters=unthemed).values("pk")
+        tagged = Q(tags__passage__in=matches) & by_user
+        return Theme.objects.annotate(count=Count("tags__passage", distinct=True, filter=tagged))
+    if ranked is not None and filters.theme is None:
+        ids = [hit.pk for hit in ranked.hits]
+    else:
+        matches = _matching(query=query, filters=unthemed, cutoff=False).order_by()
+        ids = list(matches.values_list("pk", flat=True)[:RANK_CUTOFF])
+    matched = FilteredRelation("tags", condition=Q(AnyOf(F("tags__passage"), ids)) & by_user)
+    return Theme.objects.alias(matched=matched).annotate(
+        count=Count("matched__passage", distinct=True)
+    )
+
+
+def _same_search(
+    results: QuerySet[Passage] | RankedMatches | None, *, query: str, filters: SearchFilters
+) -> RankedMatches | None:
+    """``results`` if they are the ranked matches of this very search, else None."""
+    if isinstance(results, RankedMatches) and (results.query, results.filters) == (query, filters):
+        return results
+    return None
+
+
 def attach_hit_details(*, passages: Sequence[Passage], query: str) -> list[Passage]:
     """The passages of one page, each given ``theme_list`` and ``snippet``.
 
     ``snippet`` is HTML-safe text around the matches, with ``<mark>``s; None without a
-    query. Two queries, whatever the page size.
+    query. Passages from RankedMatches already have theirs, so a page of those costs
+    one query (the themes); others two, whatever the page size.
     """
     passages = list(passages)
-    ids = [passage.pk for passage in passages]
-    themes = themes_by_passage(passage_ids=ids)
-    snippets = snippets_for(passage_ids=ids, query=query) if query else {}
+    themes = themes_by_passage(passage_ids=[passage.pk for passage in passages])
     for passage in passages:
         passage.theme_list = themes.get(passage.pk, [])
+    unsnipped = [passage for passage in passages if getattr(passage, "snippet", None) is None]
+    if query and unsnipped:
+        snippets = snippets_for(passage_ids=[passage.pk for passage in unsnipped], query=query)
+    else:
+        snippets = {}
+    for passage in unsnipped:
         passage.snippet = snippets.get(passage.pk)
     return passages
 
@@ -221,34 +358,104 @@ def snippets_for(*, passage_ids: Sequence[int], query: str) -> dict[int, SafeStr
     return {pk: highlight_html(headline) for pk, headline in headlines.items()}
 
 
-def kwic_lines(*, query: str, filters: SearchFilters, sort: str = "") -> list[KwicLine]:
+def kwic_lines(
+    *,
+    query: str,
+    filters: SearchFilters,
+    sort: str = "",
+    results: QuerySet[Passage] | RankedMatches | None = None,
+) -> list[KwicLine]:
     """One line per occurrence of the query's words in the best-ranked matches.
 
     Lines come from at most KWIC_MAX_PASSAGES passages, in rank then text order, or
     sorted by the neighbouring words (``sort`` "left" or "right"). Excluded words are
-    never keywords; a query that only excludes gives no lines.
+    never keywords; a query that only excludes gives no lines. Two queries; one if
+    ``results``, what passage_search gave for this same search, are already ranked.
     """
     if not query:
         return []
-    passages = list(passage_search(query=query, filters=filters).defer("text")[:KWIC_MAX_PASSAGES])
-    marked = _headlines(
-        passage_ids=[passage.pk for passage in passages],
-        query=IndexableQuery(_search_query(query)),
-        highlight_all=True,
-    )
+    ranked = _same_search(results, query=query, filters=filters)
+    hits = ranked.hits if ranked is not None else ranked_hits(query=query, filters=filters)
+    marked = _headline(query=IndexableQuery(_search_query(query)), highlight_all=True)
+    passages = _hit_passages(hits[:KWIC_MAX_PASSAGES], headline=marked, defer=["text"])
     lines = [
         KwicLine(passage=passage, left=left, keyword=keyword, right=right)
         for passage in passages
-        for left, keyword, right in occurrences(marked.get(passage.pk) or "")
+        for left, keyword, right in occurrences(passage.headline or "")
     ]
     return sort_lines(lines, by=sort)
+
+
+def ranked_hits(*, query: str, filters: SearchFilters) -> list[Hit]:
+    """The matches of ``query`` (not empty) as Hits, best first (see passage_search).
+
+    The first RANK_CUTOFF matches are ranked in a subquery that stops scanning there;
+    only then are they joined to their source and sorted. The queryset form of the
+    cutoff, ``pk IN (SELECT ... LIMIT n)``, reads every match twice and joins them
+    back to the whole table: twice as slow for a common word at 200,000 passages.
+    """
+    first_matches = (
+        _matching(query=query, filters=filters, cutoff=False)
+        .annotate(rank=_rank(query))
+        .order_by()
+        .values_list("pk", "rank", "source_id", "ordinal")[:RANK_CUTOFF]
+    )
+    sql, params = first_matches.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Best first, then READING_ORDER.
+        cursor.execute(
+            f"""
+            SELECT hit.id, hit.rank, hit.source_id
+            FROM ({sql}) AS hit (id, rank, source_id, ordinal)
+            JOIN {Source._meta.db_table} source ON source.id = hit.source_id
+            ORDER BY hit.rank DESC, source.ordinal, source.slug, hit.ordinal
+            """,
+            params,
+        )
+        return list(map(Hit._make, cursor.fetchall()))
+
+
+def _hit_passages(
+    hits: Sequence[Hit], *, headline: SearchHeadline, defer: Sequence[str] = ()
+) -> list[Passage]:
+    """The passages of ``hits``, in that order, with ``rank`` and ``headline``.
+
+    One query (none for no hits): the headline is computed for these passages only.
+    """
+    if not hits:
+        return []
+    rows = (
+        Passage.objects.filter(pk__in=[hit.pk for hit in hits])
+        .select_related("source", "section")
+        .defer("search_vector", *defer)
+        .annotate(headline=headline)
+        .order_by()  # put in the hits' order below
+    )
+    by_pk = {passage.pk: passage for passage in rows}
+    passages = []
+    for hit in hits:
+        if passage := by_pk.get(hit.pk):  # None if deleted since it was ranked
+            passage.rank = hit.rank
+            passages.append(passage)
+    return passages
+
+
+def _rank(query: str) -> SearchRank:
+    return SearchRank(
+        F("search_vector"),
+        _search_query(query),
+        weights=RANK_WEIGHTS,
+        normalization=RANK_NORMALIZATION,
+        cover_density=True,
+    )
 
 
 def _search_query(query: str) -> SearchQuery:
     return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def _matching(*, query: str, filters: SearchFilters) -> QuerySet[Passage]:
+def _matching(*, query: str, filters: SearchFilters, cutoff: bool = True) -> QuerySet[Passage]:
+    """The passages that match; with a query and ``cutoff``, only the first RANK_CUTOFF."""
     passages = Passage.objects.all()
     if query:
         passages = passages.filter(search_vector=_search_query(query))
@@ -270,7 +477,7 @@ def _matching(*, query: str, filters: SearchFilters) -> QuerySet[Passage]:
         if filters.tagged_by:
             tags = tags.filter(user=filters.tagged_by)
         passages = passages.filter(Exists(tags))
-    if query:
+    if query and cutoff:
         passages = Passage.objects.filter(pk__in=passages.order_by().values("pk")[:RANK_CUTOFF])
     return passages
 
@@ -279,16 +486,19 @@ def _headlines(*, passage_ids: Sequence[int], query: Func, **options) -> dict[in
     rows = (
         Passage.objects.filter(pk__in=passage_ids)
         .order_by()
-        .annotate(
-            headline=SearchHeadline(
-                Replace("text", Value("<"), Value(LT_STANDIN)),
-                query,
-                config=SEARCH_CONFIG,
-                start_sel=START_SEL,
-                stop_sel=STOP_SEL,
-                **options,
-            )
-        )
+        .annotate(headline=_headline(query=query, **options))
         .values_list("pk", "headline")
     )
     return dict(rows)
+
+
+def _headline(*, query: Func, **options) -> SearchHeadline:
+    """``ts_headline`` of a passage's text, with the sentinels of search.snippets."""
+    return SearchHeadline(
+        Replace("text", Value("<"), Value(LT_STANDIN)),
+        query,
+        config=SEARCH_CONFIG,
+        start_sel=START_SEL,
+        stop_sel=STOP_SEL,
+        **options,
+    )

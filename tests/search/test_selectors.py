@@ -1,7 +1,12 @@
-import pytest
+from dataclasses import replace
 
+import pytest
+from django.core.paginator import Paginator
+
+from annotations.models import Theme
 from corpus.models import Passage, Section, Source
 from search.selectors import (
+    SearchFacets,
     SearchFilters,
     attach_hit_details,
     clean_text,
@@ -227,3 +232,111 @@ def test_themes_have_no_n_plus_one(corpus, django_assert_num_queries):
         attach_hit_details(passages=passages, query="")
     with django_assert_num_queries(2):
         attach_hit_details(passages=passages, query="strike")
+
+
+def test_ranked_matches_count_once_and_fetch_only_what_is_sliced(
+    make_passage, django_assert_num_queries
+):
+    for n in range(5):
+        make_passage(f"Strike {'strike ' * n}in the {n}th shop.")
+    everything = found("strike")
+    results = passage_search(query="strike", filters=SearchFilters())
+
+    with django_assert_num_queries(1):  # the ranked ids
+        assert len(results) == 5
+    with django_assert_num_queries(1):  # the passages of the slice, with their snippets
+        assert results[1:3] == everything[1:3]
+    with django_assert_num_queries(0):
+        assert len(results) == 5
+        assert results[7:] == []
+    assert results[-1] == everything[-1]
+    assert [passage.rank for passage in results[:2]] == [hit.rank for hit in everything[:2]]
+    with pytest.raises(IndexError):
+        results[5]  # noqa: B018
+
+
+def test_ranked_matches_page_like_a_queryset(make_passage, django_assert_num_queries):
+    for n in range(5):
+        make_passage(f"Strike number {n}.")
+    everything = found("strike")
+    results = passage_search(query="strike", filters=SearchFilters())
+
+    with django_assert_num_queries(2):  # the ranked ids, then one page
+        page = Paginator(results, 2).page(2)
+        assert list(page) == everything[2:4]
+    assert page.paginator.count == 5
+    assert page.paginator.num_pages == 3
+    with django_assert_num_queries(1):  # themes only: the snippets came with the page
+        [hit, _] = attach_hit_details(passages=page.object_list, query="strike")
+    assert "<mark>" in hit.snippet
+
+
+def facet_counts(facets: SearchFacets) -> dict[str, dict[str, int]]:
+    return {
+        "themes": {facet.item.slug: facet.count for facet in facets.themes},
+        "sources": {facet.item.slug: facet.count for facet in facets.sources},
+    }
+
+
+def chosen_counts(query: str, filters: SearchFilters) -> dict[str, dict[str, int]]:
+    """What choosing each facet value would find: the meaning of a facet count."""
+
+    def count(filters: SearchFilters) -> int:
+        return len(passage_search(query=query, filters=filters))
+
+    return {
+        "themes": {
+            theme.slug: count(replace(filters, theme=theme)) for theme in Theme.objects.all()
+        },
+        "sources": {
+            source.slug: count(replace(filters, source=source, section=None))
+            for source in Source.objects.all()
+        },
+    }
+
+
+def test_facets_count_what_each_choice_finds_with_or_without_the_ranked_matches(
+    corpus, themes, researcher, django_assert_num_queries
+):
+    crowley = Source.objects.get(slug="crowley")
+    love_chapter = Section.objects.get(title="On a Particular Kind of Love")
+    for filters in [
+        SearchFilters(),
+        SearchFilters(tagged_by=researcher),
+        SearchFilters(kind="body", author="alasheev"),
+        SearchFilters(theme=themes["paternalism"]),
+        SearchFilters(theme=themes["collective-action"], tagged_by=researcher),
+        SearchFilters(source=crowley),
+        SearchFilters(section=love_chapter, theme=themes["paternalism"]),
+    ]:
+        results = passage_search(query="strike", filters=filters)
+        len(results)
+        expected = 2 + bool(filters.theme) + bool(filters.source or filters.section)
+        with django_assert_num_queries(expected):
+            reused = search_facets(query="strike", filters=filters, results=results)
+        fresh = search_facets(query="strike", filters=filters)
+        chosen = chosen_counts("strike", filters)
+        assert facet_counts(reused) == facet_counts(fresh) == chosen, filters
+        # Without a query, the matches are every passage that passes the filters.
+        assert facet_counts(search_facets(query="", filters=filters)) == chosen_counts(
+            "", filters
+        ), filters
+
+
+def test_facets_ignore_results_of_another_search(corpus):
+    other = passage_search(query="housing", filters=SearchFilters())
+    facets = search_facets(query="strike", filters=SearchFilters(), results=other)
+    assert facet_counts(facets) == facet_counts(
+        search_facets(query="strike", filters=SearchFilters())
+    )
+
+
+def test_kwic_reuses_the_ranked_matches(make_passage, django_assert_num_queries):
+    make_passage("Strike after strike: the strike wave of 1989.")
+    make_passage("Miners went on strike.")
+    results = passage_search(query="strike", filters=SearchFilters())
+    len(results)
+
+    with django_assert_num_queries(1):  # the passages with their marked text
+        lines = kwic_lines(query="strike", filters=SearchFilters(), results=results)
+    assert lines == kwic_lines(query="strike", filters=SearchFilters())
