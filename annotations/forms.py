@@ -16,7 +16,15 @@ class TagCreateForm(forms.Form):
     )
     start = forms.IntegerField(required=False, min_value=0)
     end = forms.IntegerField(required=False, min_value=0)
+    # The span by its words, for keyboards and browsers without JavaScript.
+    words = forms.CharField(required=False, max_length=2000, strip=True)
     memo = forms.CharField(required=False, max_length=MEMO_MAX_LENGTH)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("words") and (data.get("start") is not None or data.get("end") is not None):
+            raise forms.ValidationError("Give the span by its words or by offsets, not both.")
+        return data
 
 
 class TagMemoForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -71,6 +72,32 @@ def tag_create(
         # Another request created the same tag between our read and our write.
         return TagCreateResult(tag=Tag.objects.get(**identity), created=False)
     return TagCreateResult(tag=tag, created=True)
+
+
+def tag_create_for_words(
+    *, user: AbstractBaseUser, passage: Passage, theme: Theme, words: str, memo: str = ""
+) -> TagCreateResult:
+    """Tags a span given by its words rather than offsets: the way to tag a span from the
+    keyboard, a screen reader, or a browser without JavaScript."""
+    start, end = _words_find(text=passage.text, words=words)
+    return tag_create(user=user, passage=passage, theme=theme, start=start, end=end, memo=memo)
+
+
+def _words_find(*, text: str, words: str) -> tuple[int, int]:
+    words = " ".join(words.split())
+    if not words:
+        raise ValidationError({"words": "Type the words to tag."})
+    pattern = re.escape(words)
+    found = [match.span() for match in re.finditer(pattern, text)] or [
+        match.span() for match in re.finditer(pattern, text, flags=re.IGNORECASE)
+    ]
+    if not found:
+        raise ValidationError({"words": f"“{words}” is not in this passage."})
+    if len(found) > 1:
+        raise ValidationError(
+            {"words": f"“{words}” occurs {len(found)} times here: add a neighbouring word."}
+        )
+    return found[0]
 
 
 def tag_update(*, user: AbstractBaseUser, tag: Tag, memo: str | None = None,

@@ -134,7 +134,14 @@ def _passage_response(request: HttpRequest, *, passage_id: int | None,
 def tag_create(request: HttpRequest, pk: int) -> HttpResponse:
     passage = _passage_or_refusal(pk=pk, status=404)
     data = _valid_form(TagCreateForm(request.POST))
-    result = services.tag_create(user=request.user, passage=passage, **data)
+    words = data.pop("words")
+    if words:
+        result = services.tag_create_for_words(
+            user=request.user, passage=passage, theme=data["theme"], words=words,
+            memo=data["memo"],
+        )
+    else:
+        result = services.tag_create(user=request.user, passage=passage, **data)
     what = "Span" if result.tag.is_span else "Passage"
     verb = "tagged" if result.created else "was already tagged"
     message = f"{what} {verb} {result.tag.theme.name}."

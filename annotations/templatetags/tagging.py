@@ -81,6 +81,7 @@ class Viewer:
     can_tag: bool
     csrf_input: SafeString
     picker_buttons: SafeString
+    theme_options: SafeString
     passage_url: Callable[[int], str]
     tag_create_url: Callable[[int], str]
     tag_memo_url: Callable[[int], str]
@@ -112,12 +113,16 @@ def viewer_make(*, request, user, can_tag: bool, themes: list[Theme]) -> Viewer:
             for key, theme in enumerate(themes, start=1)
         ),
     )
+    theme_options = format_html_join(
+        "", '<option value="{}">{}</option>', ((theme.slug, theme.name) for theme in themes)
+    )
     return Viewer(
         user=user,
         user_id=user.pk,
         can_tag=can_tag,
         csrf_input=csrf_input,
         picker_buttons=picker_buttons,
+        theme_options=theme_options,
         passage_url=_url_maker("corpus:passage-detail"),
         tag_create_url=_url_maker("annotations:tag-create"),
         tag_memo_url=_url_maker("annotations:tag-memo"),
@@ -190,6 +195,13 @@ def passage_article_html(*, passage: Passage | PassageRow, tags: list[TagRow],
             f'aria-label="Tag the whole passage">{viewer.csrf_input}'
             f'<span class="picker-label" aria-hidden="true">Tag</span>{viewer.picker_buttons}'
             "</form>"
+            f'<details class="words-tag"><summary>Tag words…</summary>'
+            f'<form method="post" action="{tag_url}" hx-post="{tag_url}">{viewer.csrf_input}'
+            f'<label for="words-{passage.pk}">Words to tag, as printed</label>'
+            f'<input id="words-{passage.pk}" name="words" required maxlength="2000">'
+            f'<label for="words-theme-{passage.pk}">Theme</label>'
+            f'<select id="words-theme-{passage.pk}" name="theme">{viewer.theme_options}</select>'
+            '<button type="submit">Tag the words</button></form></details>'
         )
     note_class = " passage-note" if is_note else ""
     text = passage_text_html(text=passage.text, tags=tags)

@@ -291,3 +291,49 @@ def test_theme_colours_stylesheet(client, themes):
     assert f".theme-{themes['paternalism'].pk} {{ --tc: #b5443a; }}" in response.content.decode()
     again = client.get("/themes/colours.css", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+
+
+class TestTaggingWordsWithoutSelecting:
+    """The keyboard and no-JavaScript way to tag a span: type its words."""
+
+    TEXT = "The plan came first. The director gave flats; the plan came first again."
+
+    @pytest.fixture
+    def passage(self, make_passage):
+        return make_passage(self.TEXT)
+
+    def test_the_typed_words_become_a_span(self, client, researcher, passage):
+        client.force_login(researcher)
+        response = client.post(f"/passages/{passage.pk}/tags/",
+                               {"theme": "paternalism", "words": "director  gave FLATS"})
+        assert response.status_code == 302
+        tag = Tag.objects.get()
+        assert (tag.quote, tag.start) == ("director gave flats", self.TEXT.index("director"))
+
+    @pytest.mark.parametrize(("words", "message"), [
+        ("plan came first", "occurs 2 times"),
+        ("housing", "is not in this passage"),
+    ])
+    def test_missing_or_ambiguous_words_are_explained(self, client, researcher, passage,
+                                                      words, message):
+        client.force_login(researcher)
+        response = client.post(f"/passages/{passage.pk}/tags/",
+                               {"theme": "paternalism", "words": words})
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert not Tag.objects.exists()
+
+    def test_words_and_offsets_together_are_refused(self, client, researcher, passage):
+        client.force_login(researcher)
+        response = client.post(f"/passages/{passage.pk}/tags/",
+                               {"theme": "paternalism", "words": "plan", "start": 0, "end": 3})
+        assert response.status_code == 400
+
+    def test_the_reader_offers_the_words_form_to_researchers_only(self, client, researcher,
+                                                                 student, passage):
+        client.force_login(researcher)
+        page = client.get(f"/sources/{passage.source.slug}/").content.decode()
+        assert f'id="words-{passage.pk}"' in page
+        client.force_login(student)
+        page = client.get(f"/sources/{passage.source.slug}/").content.decode()
+        assert "words-tag" not in page

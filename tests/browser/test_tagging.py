@@ -136,3 +136,20 @@ def test_student_sees_tags_without_controls_and_a_forged_post_is_refused(
         assert response.status == 403, url
         assert "Only researchers may tag" in response.text()
     assert list(Tag.objects.values_list("pk", "memo")) == [(tag.pk, "Housing as reward.")]
+
+
+def test_a_keyboard_user_tags_words_by_typing_them(page, login, passages, researcher):
+    _, sausage = passages
+    login(researcher)
+    page.goto("/sources/kotkin/")
+    article = page.locator(f"#p{sausage.pk}")
+
+    article.get_by_text("Tag words…").focus()
+    page.keyboard.press("Enter")
+    article.get_by_label("Words to tag, as printed").fill("trade union")
+    article.get_by_label("Theme").select_option(label="Collective action")
+    article.get_by_label("Words to tag, as printed").press("Enter")
+
+    expect(article.locator("mark.hl")).to_have_text("trade union")
+    expect(article.locator(".chip-label")).to_have_text("Collective action")
+    assert Tag.objects.get().quote == "trade union"
