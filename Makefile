@@ -24,7 +24,7 @@ load: migrate
 
 # A local researcher account for trying the tagging UI; only with DEBUG on.
 demo-user: migrate
-	DJANGO_DEBUG=1 $(PY) manage.py demo_user
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py demo_user
 
 run: load demo-user
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)

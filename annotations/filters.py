@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django_filters import rest_framework as filters
 
 from annotations.models import Tag, Theme
+from annotations.selectors import tagger_list
 from config.filters import ExistingChoiceFilter, SlugChoiceFilter
 from corpus.models import Passage, Section, Source
 
@@ -28,7 +28,7 @@ class TagFilter(filters.FilterSet):
         help_text="Only tags on this passage, by id.",
     )
     user = ExistingChoiceFilter(
-        queryset=get_user_model().objects.all(), to_field_name="username", noun="user",
+        queryset=tagger_list(), to_field_name="username", noun="user",
         help_text="Only tags by this researcher (username).",
     )
     created_after = filters.IsoDateTimeFilter(

@@ -1,8 +1,6 @@
 from django import forms
 
-from annotations.models import Theme
-
-MEMO_MAX_LENGTH = 5000
+from annotations.models import MEMO_MAX_CHARS, Theme
 
 
 class TagCreateForm(forms.Form):
@@ -18,7 +16,7 @@ class TagCreateForm(forms.Form):
     end = forms.IntegerField(required=False, min_value=0)
     # The span by its words, for keyboards and browsers without JavaScript.
     words = forms.CharField(required=False, max_length=2000, strip=True)
-    memo = forms.CharField(required=False, max_length=MEMO_MAX_LENGTH)
+    memo = forms.CharField(required=False, max_length=MEMO_MAX_CHARS)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -28,7 +26,7 @@ class TagCreateForm(forms.Form):
 
 
 class TagMemoForm(forms.Form):
-    memo = forms.CharField(required=False, max_length=MEMO_MAX_LENGTH)
+    memo = forms.CharField(required=False, max_length=MEMO_MAX_CHARS)
 
 
 class ReaderFilterForm(forms.Form):

@@ -7,6 +7,8 @@ from django.urls import reverse
 from corpus.models import Passage, Source
 
 RESEARCHERS_GROUP = "researchers"
+# One limit for every way of writing a memo (reader, API, admin).
+MEMO_MAX_CHARS = 10_000
 STUDENTS_GROUP = "students"
 
 
@@ -88,7 +90,3 @@ class Tag(models.Model):
     @property
     def is_span(self) -> bool:
         return self.start is not None
-
-    @property
-    def is_orphan(self) -> bool:
-        return self.passage_id is None

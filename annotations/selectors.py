@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
@@ -153,6 +154,20 @@ def orphan_tag_list() -> QuerySet[Tag]:
         Tag.objects.filter(passage__isnull=True)
         .select_related("source", "theme", "user")
         .order_by("source__ordinal", "source__slug", "created", "id")
+    )
+
+
+def tagger_list() -> QuerySet:
+    """Everyone who has tagged something: the users a "tagged by" filter may name.
+
+    Not every account: a filter that accepted any username would tell anonymous
+    visitors which accounts exist.
+    """
+    return (
+        get_user_model().objects.filter(tags__isnull=False)
+        .distinct()
+        .only("id", "username")
+        .order_by("username")
     )
 
 

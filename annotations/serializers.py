@@ -10,13 +10,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations import w3c
-from annotations.models import Tag, Theme
+from annotations.models import MEMO_MAX_CHARS, Tag, Theme
 from annotations.selectors import EXCERPT_FIELDS
 from corpus.models import Passage
 
 # Tag offsets are stored in PostgreSQL integer columns.
 OFFSET_MAX = 2**31 - 1
-MEMO_MAX_CHARS = 10_000
 BULK_MAX_ITEMS = 500
 
 

@@ -16,6 +16,9 @@ from annotations.models import Tag, Theme
 from annotations.roles import user_can_change_tag, user_can_tag
 from corpus.models import Passage, Source
 
+# What placing a tag changes; saving only these never undoes a concurrent memo edit.
+_PLACEMENT_FIELDS = ["passage", "source", "start", "end", "quote", "prefix", "suffix", "updated"]
+
 
 @dataclass(frozen=True)
 class TagCreateResult:
@@ -68,9 +71,13 @@ def tag_create(
                 suffix=selector.suffix,
                 memo=memo,
             )
-    except IntegrityError:
-        # Another request created the same tag between our read and our write.
-        return TagCreateResult(tag=Tag.objects.get(**identity), created=False)
+    except IntegrityError as error:
+        # Another request created the same tag between our read and our write, or the
+        # passage was replaced by a reload meanwhile.
+        existing = Tag.objects.filter(**identity).first()
+        if existing is None:
+            raise ValidationError({"passage": "That passage no longer exists."}) from error
+        return TagCreateResult(tag=existing, created=False)
     return TagCreateResult(tag=tag, created=True)
 
 
@@ -134,7 +141,7 @@ def tag_reattach(*, user: AbstractBaseUser, tag: Tag, passage: Passage,
     _tag_place(tag=tag, passage=passage, start=start, end=end)
     try:
         with transaction.atomic():
-            tag.save()
+            tag.save(update_fields=_PLACEMENT_FIELDS)
     except IntegrityError as error:
         raise ValidationError({"passage": "An identical tag already exists there."}) from error
     return tag
@@ -203,8 +210,7 @@ def _tag_place(*, tag: Tag, passage: Passage, start: int | None, end: int | None
 def _tag_save_or_orphan(*, tag: Tag, result: ReanchorResult) -> None:
     try:
         with transaction.atomic():
-            tag.save(update_fields=["passage", "source", "start", "end", "quote", "prefix",
-                                    "suffix", "updated"])
+            tag.save(update_fields=_PLACEMENT_FIELDS)
     except IntegrityError:
         # Its new place already holds an identical tag: keep this one as an orphan
         # rather than lose the researcher's memo.

@@ -135,7 +135,8 @@ def tag_create(request: HttpRequest, pk: int) -> HttpResponse:
     passage = _passage_or_refusal(pk=pk, status=404)
     data = _valid_form(TagCreateForm(request.POST))
     words = data.pop("words")
-    if words:
+    # Decided by the field being sent: blank words are an error, not a whole passage.
+    if "words" in request.POST:
         result = services.tag_create_for_words(
             user=request.user, passage=passage, theme=data["theme"], words=words,
             memo=data["memo"],
@@ -201,6 +202,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@read_permission_required
 def theme_colours(request: HttpRequest) -> HttpResponse:
     """Per-theme colour classes: theme colours are data, and the CSP forbids inline styles."""
     css = render_to_string("annotations/theme_colours.css", {"themes": theme_list()})

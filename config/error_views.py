@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 
 def _error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
@@ -28,5 +29,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error_page(request, status=500, title="Something went wrong",
-                       message="The error has been logged. Please try again later.")
+    # No request context: its processors query the database, which may be what failed.
+    html = render_to_string("error.html", {
+        "title": "Something went wrong", "status": 500,
+        "message": "The error has been logged. Please try again later.",
+    })
+    return HttpResponse(html, status=500)

@@ -79,6 +79,8 @@ def parsed_source_store(*, parsed: ParsedSource) -> StoreResult:
         # Imported here: annotations depends on corpus, not the other way round.
         from annotations.services import tags_reanchor
 
+        # Locked first, so no tag can be added to them between re-anchoring and deleting.
+        Passage.objects.select_for_update().filter(pk__in=[p.pk for p in stale]).exists()
         current = sorted([*kept, *created], key=lambda passage: passage.ordinal)
         reanchored = tags_reanchor(
             source=source, stale_passage_ids=[passage.pk for passage in stale], new_passages=current

@@ -5,11 +5,11 @@ from __future__ import annotations
 from itertools import groupby
 
 from django import forms
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
 from annotations.models import Theme
+from annotations.selectors import tagger_list
 from config.filters import ExistingChoiceField
 from corpus.models import Passage, Section, Source
 from search.kwic import SORT_CHOICES
@@ -77,10 +77,7 @@ class SearchForm(forms.Form):
     )
     tagged_by = ExistingChoiceField(
         noun="tagger",
-        queryset=User.objects.filter(tags__isnull=False)
-        .distinct()
-        .only("id", "username")
-        .order_by("username"),
+        queryset=tagger_list(),
         to_field_name="username",
         required=False,
         label="Tagged by",

@@ -31,7 +31,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Replace
-from django.utils.safestring import SafeString
 
 from annotations.models import Tag, Theme
 from corpus.models import SEARCH_CONFIG, Passage, Section, Source
@@ -319,23 +318,16 @@ def _same_search(
 
 
 def attach_hit_details(*, passages: Sequence[Passage], query: str) -> list[Passage]:
-    """The passages of one page, each given ``theme_list`` and ``snippet``.
+    """The passages of one page, each given ``theme_list`` (one query).
 
-    ``snippet`` is HTML-safe text around the matches, with ``<mark>``s; None without a
-    query. Passages from RankedMatches already have theirs, so a page of those costs
-    one query (the themes); others two, whatever the page size.
+    Passages from RankedMatches already carry their ``snippet`` (HTML-safe text around
+    the matches, with ``<mark>``s); others, listed without a query, get None.
     """
     passages = list(passages)
     themes = themes_by_passage(passage_ids=[passage.pk for passage in passages])
     for passage in passages:
         passage.theme_list = themes.get(passage.pk, [])
-    unsnipped = [passage for passage in passages if getattr(passage, "snippet", None) is None]
-    if query and unsnipped:
-        snippets = snippets_for(passage_ids=[passage.pk for passage in unsnipped], query=query)
-    else:
-        snippets = {}
-    for passage in unsnipped:
-        passage.snippet = snippets.get(passage.pk)
+        passage.snippet = getattr(passage, "snippet", None)
     return passages
 
 
@@ -350,12 +342,6 @@ def themes_by_passage(*, passage_ids: Sequence[int]) -> dict[int, list[Theme]]:
     for theme in rows:
         themes[theme.passage_id].append(theme)
     return themes
-
-
-def snippets_for(*, passage_ids: Sequence[int], query: str) -> dict[int, SafeString]:
-    """Highlighted extracts of the given passages: run only for the page on show."""
-    headlines = _headlines(passage_ids=passage_ids, query=_search_query(query), **SNIPPET_OPTIONS)
-    return {pk: highlight_html(headline) for pk, headline in headlines.items()}
 
 
 def kwic_lines(
@@ -480,16 +466,6 @@ def _matching(*, query: str, filters: SearchFilters, cutoff: bool = True) -> Que
     if query and cutoff:
         passages = Passage.objects.filter(pk__in=passages.order_by().values("pk")[:RANK_CUTOFF])
     return passages
-
-
-def _headlines(*, passage_ids: Sequence[int], query: Func, **options) -> dict[int, str]:
-    rows = (
-        Passage.objects.filter(pk__in=passage_ids)
-        .order_by()
-        .annotate(headline=_headline(query=query, **options))
-        .values_list("pk", "headline")
-    )
-    return dict(rows)
 
 
 def _headline(*, query: Func, **options) -> SearchHeadline:

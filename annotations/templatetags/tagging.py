@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from annotations.models import Theme
+from annotations.models import MEMO_MAX_CHARS, Theme
 from annotations.roles import user_can_change_tag
 from annotations.selectors import TagRow
 from corpus.models import Passage
@@ -140,7 +140,7 @@ def _tag_controls_html(*, tag: TagRow, viewer: Viewer) -> str:
         f'<span class="visually-hidden"> on the {theme} tag</span></summary>'
         f'<form method="post" action="{memo_url}" hx-post="{memo_url}">{viewer.csrf_input}'
         f'<label for="memo-{tag.pk}" class="visually-hidden">Memo on the {theme} tag</label>'
-        f'<textarea id="memo-{tag.pk}" name="memo" rows="3" maxlength="5000">'
+        f'<textarea id="memo-{tag.pk}" name="memo" rows="3" maxlength="{MEMO_MAX_CHARS}">'
         f"{_escape(tag.memo)}</textarea>"
         '<button type="submit">Save memo</button></form></details>'
         f'<form method="post" action="{delete_url}" hx-post="{delete_url}" class="inline-form">'

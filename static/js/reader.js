@@ -136,7 +136,11 @@
   });
   document.addEventListener("tag-status", (event) => announce(event.detail.message, false));
   document.addEventListener("htmx:responseError", (event) => {
-    announce(event.detail.xhr.responseText || "That did not work. Please try again.", true);
+    // Our refusals are one line of plain text; anything else (a whole error page) is not
+    // for a toast.
+    const xhr = event.detail.xhr;
+    const plain = (xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain");
+    announce(plain && xhr.responseText ? xhr.responseText : "That did not work. Please try again.", true);
   });
   document.addEventListener("htmx:sendError", () => {
     announce("The server could not be reached. Please try again.", true);

@@ -72,8 +72,16 @@ def test_adduser_rejects_an_unknown_role():
         _run("adduser", "anna", "--role", "admin")
 
 
+@pytest.fixture
+def demo_password_file(tmp_path, monkeypatch):
+    path = tmp_path / "demo-password"
+    monkeypatch.setattr("annotations.management.commands.demo_user.PASSWORD_FILE", path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return path
+
+
 @override_settings(DEBUG=True)
-def test_demo_user_is_created_idempotently_with_debug():
+def test_demo_user_is_created_idempotently_with_debug(demo_password_file):
     first = _run("demo_user")
     assert "username 'demo'" in first
     password = first.split("password '")[1].split("'")[0]
@@ -83,6 +91,15 @@ def test_demo_user_is_created_idempotently_with_debug():
     assert user.check_password(password)
     assert user_can_tag(user=user)
     assert User.objects.count() == 1
+    assert demo_password_file.read_text().strip() == password
+    assert demo_password_file.stat().st_mode & 0o777 == 0o600
+
+
+@override_settings(DEBUG=True)
+def test_demo_user_stays_out_of_a_configured_database(demo_password_file, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://shared.example.org/corpus")
+    assert "no demo user was created" in _run("demo_user")
+    assert not User.objects.exists()
 
 
 @override_settings(DEBUG=False)

@@ -94,7 +94,7 @@ def test_plain_form_post_redirects_back_to_the_passage(as_researcher, passage):
         ({"theme": "paternalism", "start": 0, "end": 9999}, "A span needs"),
         ({"theme": "paternalism", "start": "x", "end": 3}, "Enter a whole number."),
         ({"theme": "paternalism", "start": -1, "end": 3}, "greater than or equal to 0"),
-        ({"theme": "paternalism", "memo": "m" * 5001}, "at most 5000 characters"),
+        ({"theme": "paternalism", "memo": "m" * 10_001}, "at most 10000 characters"),
     ],
 )
 @pytest.mark.parametrize("htmx", [True, False])
@@ -180,7 +180,7 @@ def test_staff_may_edit_anyones_memo(client, staff_user, others_tag):
 
 
 def test_memo_too_long_is_a_400(as_researcher, own_tag):
-    response = as_researcher.post(f"/tags/{own_tag.pk}/memo/", {"memo": "m" * 5001}, **HTMX)
+    response = as_researcher.post(f"/tags/{own_tag.pk}/memo/", {"memo": "m" * 10_001}, **HTMX)
     assert response.status_code == 400
 
 
@@ -337,3 +337,12 @@ class TestTaggingWordsWithoutSelecting:
         client.force_login(student)
         page = client.get(f"/sources/{passage.source.slug}/").content.decode()
         assert "words-tag" not in page
+
+
+def test_blank_words_are_an_error_not_a_whole_passage_tag(client, researcher, make_passage):
+    passage = make_passage("The plan came first.")
+    client.force_login(researcher)
+    response = client.post(f"/passages/{passage.pk}/tags/",
+                           {"theme": "paternalism", "words": "   "})
+    assert response.status_code == 400
+    assert not Tag.objects.exists()

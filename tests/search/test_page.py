@@ -177,3 +177,12 @@ def test_query_count_does_not_grow_with_hits(client, make_passage, tag, themes, 
 
     assert few == many
     assert many <= 12
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["", "kwic"])
+def test_a_search_without_hits_says_so(client, make_passage, view):
+    make_passage("Workers met the director about housing.")
+    page = client.get("/search/", {"q": "xylophone", "view": view}).content.decode()
+    assert "0 passages" in page or "No occurrences" in page or "Nothing matches" in page
+    assert 'class="facets"' in page

@@ -1,7 +1,8 @@
 """A local demo researcher for trying the tagging UI: ``make run`` calls this."""
 
-import hashlib
-import hmac
+import os
+import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,11 +15,20 @@ from annotations.models import RESEARCHERS_GROUP
 USERNAME = "demo"
 
 
-def demo_password() -> str:
-    # Derived from the secret key: stable across runs, so re-running never logs the
-    # demo user out, and not guessable where the key is secret.
-    digest = hmac.new(settings.SECRET_KEY.encode(), b"demo-user-password", hashlib.sha256)
-    return digest.hexdigest()[:16]
+PASSWORD_FILE = settings.BASE_DIR / ".data" / "demo-password"
+
+
+def demo_password(*, path: Path | None = None) -> str:
+    """A random password, kept in the git-ignored data folder so that re-running
+    ``make run`` keeps it (and never logs the demo user out)."""
+    path = path or PASSWORD_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    password = secrets.token_urlsafe(12)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(password + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return password
 
 
 class Command(BaseCommand):
@@ -27,6 +37,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: no demo user was created.")
+            return
+        if os.environ.get("DATABASE_URL"):
+            # A shared or real database is no place for an account with a printed password.
+            self.stdout.write("DATABASE_URL is set: no demo user was created.")
             return
         password = demo_password()
         with transaction.atomic():
