@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import path
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 
 from config.filters import SlugChoiceFilter
-from corpus.models import Passage, Section, Source
-from corpus.selectors import source_list_with_counts
+from corpus.models import Section, Source
+from corpus.selectors import section_list_with_counts, source_list_with_counts
 from corpus.serializers import SectionSerializer, SourceDetailSerializer, SourceSerializer
-
-
-def _section_list_with_counts() -> QuerySet[Section]:
-    # One join (sections to passages), so counting does not multiply rows.
-    return (
-        Section.objects.select_related("source")
-        .annotate(
-            body_count=Count("passages", filter=Q(passages__kind=Passage.Kind.BODY)),
-            note_count=Count("passages", filter=Q(passages__kind=Passage.Kind.NOTE)),
-        )
-        .order_by("source__ordinal", "source__slug", "ordinal")
-    )  # lost to aggregation otherwise
 
 
 class SectionFilter(filters.FilterSet):
@@ -61,7 +49,7 @@ class SourceDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self) -> QuerySet[Source]:
         return source_list_with_counts().prefetch_related(
-            Prefetch("sections", queryset=_section_list_with_counts())
+            Prefetch("sections", queryset=section_list_with_counts())
         )
 
 
@@ -77,7 +65,7 @@ class SectionListView(generics.ListAPIView):
     filterset_class = SectionFilter
 
     def get_queryset(self) -> QuerySet[Section]:
-        return _section_list_with_counts()
+        return section_list_with_counts()
 
 
 @extend_schema_view(get=extend_schema(summary="One section"))
@@ -85,7 +73,7 @@ class SectionDetailView(generics.RetrieveAPIView):
     serializer_class = SectionSerializer
 
     def get_queryset(self) -> QuerySet[Section]:
-        return _section_list_with_counts()
+        return section_list_with_counts()
 
 
 urlpatterns = [

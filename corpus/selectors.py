@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from annotations.models import Tag
@@ -64,6 +64,19 @@ class Reading:
     taggers: list[str]
     passage_count: int
     filtered: bool
+
+
+def section_list_with_counts() -> QuerySet[Section]:
+    """Sections with their numbers of body passages and notes (one join, so counting
+    does not multiply rows)."""
+    return (
+        Section.objects.select_related("source")
+        .annotate(
+            body_count=Count("passages", filter=Q(passages__kind=Passage.Kind.BODY)),
+            note_count=Count("passages", filter=Q(passages__kind=Passage.Kind.NOTE)),
+        )
+        .order_by("source__ordinal", "source__slug", "ordinal")
+    )
 
 
 def source_reading(*, source: Source, theme: str = "", tagger: str = "") -> Reading:
