@@ -30,9 +30,9 @@ from annotations.selectors import (
     theme_excerpt_list,
     theme_list,
 )
+from config.access import read_permission_required
 from corpus.models import Passage
 from corpus.selectors import passage_entry_get
-from corpus.views import read_permission_required
 
 EXCERPTS_PER_PAGE = 25
 REFUSAL_TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found"}

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.access import ThrottledLoginView
 from config.api_root import api_root
 
 api_patterns = [
@@ -18,7 +19,7 @@ urlpatterns = [
     path("", include("corpus.urls")),
     path("", include("annotations.urls")),
     path("", include("search.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

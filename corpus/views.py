@@ -1,13 +1,9 @@
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from annotations.forms import ReaderFilterForm
-from annotations.roles import user_can_read
 from annotations.selectors import theme_list
+from config.access import read_permission_required
 from corpus.models import Passage, Source
 from corpus.selectors import (
     passage_entry_get,
@@ -15,18 +11,6 @@ from corpus.selectors import (
     source_list_with_counts,
     source_reading,
 )
-
-
-def read_permission_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sends anonymous visitors to the login page when ``PUBLIC_READ`` is off."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not user_can_read(user=request.user):
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @read_permission_required

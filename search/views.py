@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from corpus.views import read_permission_required
+from config.access import read_permission_required
 from search.forms import SearchPageForm
 from search.selectors import (
     KWIC_MAX_PASSAGES,
