@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from annotations.anchoring import QuoteSelector, quote_locate
+from annotations.anchoring import Placement, QuoteSelector, quote_context, quote_locate
 from annotations.models import Tag, Theme
 from corpus.models import Passage, Source
 
@@ -92,8 +92,10 @@ def annotations_import(*, payload: str) -> ImportResult:
     with transaction.atomic():
         themes = _themes_restore(records=document["themes"], result=result)
         users = _users_restore(records=document["users"], result=result)
+        corpus = _Corpus()
         for record in document["tags"]:
-            _tag_restore(record=record, themes=themes, users=users, result=result)
+            _tag_restore(record=record, themes=themes, users=users, corpus=corpus,
+                         result=result)
     return result
 
 
@@ -138,12 +140,27 @@ def _users_restore(*, records: list[dict], result: ImportResult) -> dict[str, Us
     return users
 
 
+class _Corpus:
+    """The sources a backup is restored into, each with its passages, loaded once."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, tuple[Source, dict[int, Passage]]] = {}
+
+    def source(self, slug: str) -> tuple[Source, dict[int, Passage]]:
+        """The source and its passages by ordinal."""
+        if slug not in self._loaded:
+            source = Source.objects.filter(slug=slug).first()
+            if source is None:
+                raise BackupError(f"The backup names source {slug!r}, which is not loaded.")
+            passages = Passage.objects.filter(source=source).only("pk", "text", "ordinal")
+            self._loaded[slug] = (source, {passage.ordinal: passage for passage in passages})
+        return self._loaded[slug]
+
+
 def _tag_restore(*, record: dict, themes: dict[str, Theme], users: dict[str, User],
-                 result: ImportResult) -> None:
-    source = Source.objects.filter(slug=record["source"]).first()
-    if source is None:
-        raise BackupError(f"The backup names source {record['source']!r}, which is not loaded.")
-    placement = _placement_find(source=source, record=record)
+                 corpus: _Corpus, result: ImportResult) -> None:
+    source, passages = corpus.source(record["source"])
+    placement = _placement_find(passages=passages, record=record)
     fields = {
         "source": source,
         "theme": themes[record["theme"]],
@@ -160,11 +177,12 @@ def _tag_restore(*, record: dict, themes: dict[str, Theme], users: dict[str, Use
     ).exists():
         result.tags_existing += 1
         return
+    selector = _selector_at(placement=placement, passages=passages, record=record)
     tag = Tag.objects.create(
         **fields,
-        quote=placement.exact if placement else record["exact"],
-        prefix=record["prefix"],
-        suffix=record["suffix"],
+        quote=selector.exact,
+        prefix=selector.prefix,
+        suffix=selector.suffix,
         memo=record["memo"],
     )
     # auto_now fields ignore given values on create; keep the original times.
@@ -175,18 +193,29 @@ def _tag_restore(*, record: dict, themes: dict[str, Theme], users: dict[str, Use
     result.tags_orphaned += placement is None
 
 
-def _placement_find(*, source: Source, record: dict):
-    passages = Passage.objects.filter(source=source).only("pk", "text", "ordinal")
-    if record["passage_ordinal"] is not None:
+def _selector_at(*, placement: Placement | None, passages: dict[int, Passage],
+                 record: dict) -> QuoteSelector:
+    """The quote and its context where the tag now stands (as recorded, for an orphan)."""
+    if placement is None:
+        return QuoteSelector(exact=record["exact"], prefix=record["prefix"],
+                             suffix=record["suffix"])
+    if placement.start is None:
+        return QuoteSelector(exact=placement.exact, prefix="", suffix="")
+    text = next(p.text for p in passages.values() if p.pk == placement.passage_id)
+    return quote_context(text=text, start=placement.start, end=placement.end)
+
+
+def _placement_find(*, passages: dict[int, Passage], record: dict) -> Placement | None:
+    hinted = passages.get(record["passage_ordinal"])
+    if hinted is not None:
         # Try the recorded place first: on the same corpus it is almost always right.
-        hinted = list(passages.filter(ordinal=record["passage_ordinal"]))
-        placement = _locate(record=record, passages=hinted)
+        placement = _locate(record=record, passages=[hinted])
         if placement is not None:
             return placement
-    return _locate(record=record, passages=list(passages))
+    return _locate(record=record, passages=list(passages.values()))
 
 
-def _locate(*, record: dict, passages: list[Passage]):
+def _locate(*, record: dict, passages: list[Passage]) -> Placement | None:
     selector = QuoteSelector(exact=record["exact"], prefix=record["prefix"],
                              suffix=record["suffix"])
     return quote_locate(selector=selector, passages=passages,
