@@ -18,12 +18,19 @@ class Theme(models.Model):
     definition = models.TextField()
     colour = models.CharField(max_length=7, help_text="A hex colour such as #b5443a.")
     order = models.PositiveSmallIntegerField(default=0)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="children", null=True, blank=True,
+        help_text="The broader theme this one refines, if any.",
+    )
 
     class Meta:
         ordering = ["order", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="theme_colour_hex"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="theme_not_own_parent"
             ),
         ]
 
