@@ -85,6 +85,9 @@ class Passage(models.Model):
         help_text="End (exclusive) of the range in the raw file."
     )
     word_count = models.PositiveIntegerField(default=0)
+    # Footnote markers removed from ``text``, kept beside it so that search, spans and
+    # quotes see the words alone: [{"offset": <index into text>, "label": "4"}, ...].
+    note_markers = models.JSONField(default=list, blank=True)
     search_vector = models.GeneratedField(
         expression=SearchVector("heading", weight="A", config=SEARCH_CONFIG)
         + SearchVector("text", weight="B", config=SEARCH_CONFIG),
