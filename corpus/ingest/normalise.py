@@ -13,7 +13,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from corpus.ingest.manifest import ParagraphStyle
-from corpus.ingest.text import Line, MappedText, ends_sentence, letters_only, lines_without
+from corpus.ingest.text import (
+    Line,
+    MappedText,
+    RawMarker,
+    ends_sentence,
+    letters_only,
+    lines_without,
+)
 from corpus.ingest.vocabulary import Vocabulary
 
 _LEADING_NUMBER = re.compile(r"^\d{1,3}\s+")
@@ -261,29 +268,32 @@ def paragraph_clean(*, text: MappedText, italics: bool) -> MappedText:
     return text.sub(_SPACES, " ").stripped()
 
 
-def superscript_markers_strip(text: MappedText) -> tuple[MappedText, list[str]]:
-    labels = [
-        match.group().translate(_SUPERSCRIPT_DIGITS)
+def superscript_markers_strip(text: MappedText) -> tuple[MappedText, list[RawMarker]]:
+    markers = [
+        RawMarker(
+            raw_offset=text.offsets[match.start()],
+            label=match.group().translate(_SUPERSCRIPT_DIGITS),
+        )
         for match in _SUPERSCRIPT_MARKER.finditer(text.text)
     ]
-    return text.sub(_SUPERSCRIPT_MARKER, ""), labels
+    return text.sub(_SUPERSCRIPT_MARKER, ""), markers
 
 
 def digit_markers_strip(
     text: MappedText, *, max_label: int, ocr_one: str = ""
-) -> tuple[MappedText, list[str]]:
+) -> tuple[MappedText, list[RawMarker]]:
     """Remove note numbers glued to words or punctuation ("groups.2", "theory4")."""
-    labels: list[str] = []
+    markers: list[RawMarker] = []
 
     def replacement(match: re.Match[str]) -> str:
         digits = match.group("digits").replace("l", "1")
         label = ("1" if ocr_one and match.group("one") else "") + digits
         if not 1 <= int(label) <= max_label:
             return match.group()
-        labels.append(label)
+        markers.append(RawMarker(raw_offset=text.offsets[match.end("keep")], label=label))
         return match.group("keep")
 
-    return text.sub(_digit_marker_pattern(ocr_one), replacement), labels
+    return text.sub(_digit_marker_pattern(ocr_one), replacement), markers
 
 
 @functools.cache

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from corpus.ingest.manifest import FormatHints
-from corpus.ingest.text import Line, ends_sentence
+from corpus.ingest.text import Line, RawMarker, ends_sentence
 
 _FOOT_LABEL = re.compile(
     r"^(?:(?P<star>\*)|(?P<digits>\d{1,3})|(?P<lookalike>[Il]))(?:\s+|(?<=\d)(?=[A-Z]))"
@@ -333,3 +333,18 @@ def author_note_split(*, separation: Separation, author_names: Iterable[str]) ->
                 body=body[:index], notes=[*separation.notes, Note(label="", lines=body[index:])]
             )
     return separation
+
+
+def markers_in_sequence(markers: list[RawMarker]) -> list[RawMarker]:
+    """Markers with numbers the OCR garbled put back in sequence.
+
+    A marker that falls back ("prize."4" for 44, "committee.t5" for 64) between two
+    that leave exactly one number free takes that number."""
+    repaired = list(markers)
+    for index in range(1, len(markers) - 1):
+        before, marker, after = (markers[index + step].label for step in (-1, 0, 1))
+        if not (before.isdigit() and marker.isdigit() and after.isdigit()):
+            continue
+        if int(marker) <= int(before) and int(after) == int(before) + 2:
+            repaired[index] = replace(markers[index], label=str(int(before) + 1))
+    return repaired

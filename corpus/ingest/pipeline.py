@@ -14,7 +14,7 @@ from django.conf import settings
 
 from corpus.ingest import normalise
 from corpus.ingest.manifest import FormatHints, ManifestEntry, manifest_load
-from corpus.ingest.notes import Note, Separation, notes_separate
+from corpus.ingest.notes import Note, Separation, markers_in_sequence, notes_separate
 from corpus.ingest.sections import (
     SectionDraft,
     chapters_split,
@@ -23,8 +23,8 @@ from corpus.ingest.sections import (
     headings_find,
     sections_from_headings,
 )
-from corpus.ingest.segment import Paragraph, Piece, passages_segment
-from corpus.ingest.text import Line, MappedText, lines_split
+from corpus.ingest.segment import NoteMarker, Paragraph, Piece, passages_segment
+from corpus.ingest.text import Line, MappedText, RawMarker, lines_split
 from corpus.ingest.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ class ParsedPassage:
     char_start: int
     char_end: int
     word_count: int
+    # Footnote markers taken out of ``text``: where each stood, and the note's label.
+    note_markers: tuple[NoteMarker, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,7 @@ def _numbered(pieces: list[Piece]) -> list[ParsedPassage]:
             char_start=piece.char_start,
             char_end=piece.char_end,
             word_count=piece.word_count,
+            note_markers=piece.note_markers,
         )
         for ordinal, piece in enumerate(ordered, start=1)
     ]
@@ -139,10 +142,12 @@ def document_build(*, entry: ManifestEntry, raw: str, vocabulary: Vocabulary) ->
     sections: list[ParsedSection] = []
     paragraphs: list[Paragraph] = []
     for group in _section_groups(entry=entry, lines=lines, width=width):
-        bodies, markers = _group_bodies(
+        bodies, cited_in = _group_bodies(
             group=group, entry=entry, width=width, vocabulary=vocabulary
         )
-        note_homes = [_note_home(note=note, group=group, markers=markers) for note in group.notes]
+        note_homes = [
+            _note_home(note=note, group=group, cited_in=cited_in) for note in group.notes
+        ]
         ordinals: dict[int, int] = {}
         for position, draft in enumerate(group.drafts):
             if not bodies[position] and position not in note_homes:
@@ -157,8 +162,14 @@ def document_build(*, entry: ManifestEntry, raw: str, vocabulary: Vocabulary) ->
                 )
             )
             paragraphs.extend(
-                Paragraph(kind="body", section_ordinal=ordinals[position], note_label="", text=text)
-                for text in bodies[position]
+                Paragraph(
+                    kind="body",
+                    section_ordinal=ordinals[position],
+                    note_label="",
+                    text=body.text,
+                    markers=body.markers,
+                )
+                for body in bodies[position]
             )
         for note, home in zip(group.notes, note_homes, strict=True):
             text = _note_text(note=note, entry=entry, vocabulary=vocabulary)
@@ -172,6 +183,14 @@ def document_build(*, entry: ManifestEntry, raw: str, vocabulary: Vocabulary) ->
                     )
                 )
     return Document(sections=sections, paragraphs=paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """A cleaned body paragraph and the note markers taken out of it."""
+
+    text: MappedText
+    markers: tuple[RawMarker, ...]
 
 
 @dataclass(slots=True)
@@ -242,34 +261,46 @@ def _section_groups(*, entry: ManifestEntry, lines: list[Line], width: int) -> l
 
 def _group_bodies(
     *, group: _Group, entry: ManifestEntry, width: int, vocabulary: Vocabulary
-) -> tuple[list[list[MappedText]], dict[str, int]]:
+) -> tuple[list[list[_Body]], dict[str, int]]:
     """Each section's body paragraphs, and which section first cites each note."""
     hints = entry.hints
     max_label = max((int(note.label) for note in group.notes if note.label.isdigit()), default=0)
-    bodies: list[list[MappedText]] = []
-    markers: dict[str, int] = {}
-    for position, draft in enumerate(group.drafts):
-        texts = []
-        for paragraph in normalise.paragraphs_reflow(
-            lines=draft.lines,
-            style=hints.paragraphs,
-            width=width,
-            vocabulary=vocabulary,
-            source=entry.slug,
-        ):
-            text, labels = _markers_stripped(text=paragraph, hints=hints, max_label=max_label)
+    stripped = [
+        [
+            _markers_stripped(text=paragraph, hints=hints, max_label=max_label)
+            for paragraph in normalise.paragraphs_reflow(
+                lines=draft.lines,
+                style=hints.paragraphs,
+                width=width,
+                vocabulary=vocabulary,
+                source=entry.slug,
+            )
+        ]
+        for draft in group.drafts
+    ]
+    repaired = iter(
+        markers_in_sequence(
+            [marker for section in stripped for _, markers in section for marker in markers]
+        )
+    )
+    bodies: list[list[_Body]] = []
+    cited_in: dict[str, int] = {}
+    for position, section in enumerate(stripped):
+        paragraphs = []
+        for text, markers in section:
             text = normalise.paragraph_clean(text=text, italics=hints.italics)
-            for label in labels:
-                markers.setdefault(label, position)
+            section_markers = tuple(next(repaired) for _ in markers)
+            for marker in section_markers:
+                cited_in.setdefault(marker.label, position)
             if text.text:
-                texts.append(text)
-        bodies.append(texts)
-    return bodies, markers
+                paragraphs.append(_Body(text=text, markers=section_markers))
+        bodies.append(paragraphs)
+    return bodies, cited_in
 
 
 def _markers_stripped(
     *, text: MappedText, hints: FormatHints, max_label: int
-) -> tuple[MappedText, list[str]]:
+) -> tuple[MappedText, list[RawMarker]]:
     if hints.note_markers == "superscript":
         return normalise.superscript_markers_strip(text)
     if hints.note_markers == "digits" and max_label:
@@ -279,13 +310,13 @@ def _markers_stripped(
     return text, []
 
 
-def _note_home(*, note: Note, group: _Group, markers: dict[str, int]) -> int:
+def _note_home(*, note: Note, group: _Group, cited_in: dict[str, int]) -> int:
     """The section that cites the note, else the one it is printed in; a starred note
     (on the title or the byline) belongs to the first."""
     if note.label == "*":
         return 0
-    if note.label in markers:
-        return markers[note.label]
+    if note.label in cited_in:
+        return cited_in[note.label]
     first_line = note.lines[0].index
     home = 0
     for position, draft in enumerate(group.drafts):

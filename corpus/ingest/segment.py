@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corpus.ingest.text import MappedText
+from corpus.ingest.text import MappedText, RawMarker
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -23,6 +23,16 @@ class Paragraph:
     section_ordinal: int
     note_label: str
     text: MappedText
+    # Note markers taken out of ``text``.
+    markers: tuple[RawMarker, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NoteMarker:
+    """Where a footnote marker stood in a passage's text, and the note's label."""
+
+    offset: int
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +46,7 @@ class Piece:
     char_start: int
     char_end: int
     word_count: int
+    note_markers: tuple[NoteMarker, ...] = ()
 
 
 def word_count(text: str) -> int:
@@ -55,11 +66,38 @@ def passages_segment(
     pieces: list[Piece] = []
     spans = sentence_spans(texts=[paragraph.text.text for paragraph in paragraphs], nlp=nlp)
     for paragraph, sentences in zip(paragraphs, spans, strict=True):
-        for start, end in sentence_groups(
-            text=paragraph.text.text, sentences=sentences, min_words=min_words, max_words=max_words
-        ):
-            pieces.append(_piece(paragraph=paragraph, start=start, end=end))
+        parts = [
+            paragraph.text.slice(start=start, end=end).stripped()
+            for start, end in sentence_groups(
+                text=paragraph.text.text,
+                sentences=sentences,
+                min_words=min_words,
+                max_words=max_words,
+            )
+        ]
+        markers = _markers_by_part(parts=parts, markers=paragraph.markers)
+        pieces.extend(
+            _piece(paragraph=paragraph, part=part, markers=part_markers)
+            for part, part_markers in zip(parts, markers, strict=True)
+        )
     return pieces
+
+
+def _markers_by_part(
+    *, parts: list[MappedText], markers: Sequence[RawMarker]
+) -> list[tuple[NoteMarker, ...]]:
+    """Each marker goes to the part holding the text just before it (a marker after a
+    sentence's full stop stays with that sentence), at its index in that part."""
+    by_part: list[list[NoteMarker]] = [[] for _ in parts]
+    for marker in markers:
+        home = 0
+        for position, part in enumerate(parts):
+            if part.offsets and part.offsets[0] < marker.raw_offset:
+                home = position
+        by_part[home].append(
+            NoteMarker(offset=parts[home].index_before(marker.raw_offset), label=marker.label)
+        )
+    return [tuple(part_markers) for part_markers in by_part]
 
 
 def sentence_groups(
@@ -97,8 +135,7 @@ def sentence_groups(
     return list(zip(edges, edges[1:], strict=False))
 
 
-def _piece(*, paragraph: Paragraph, start: int, end: int) -> Piece:
-    part = paragraph.text.slice(start=start, end=end).stripped()
+def _piece(*, paragraph: Paragraph, part: MappedText, markers: tuple[NoteMarker, ...]) -> Piece:
     char_start, char_end = part.raw_span(start=0, end=len(part.text))
     return Piece(
         kind=paragraph.kind,
@@ -108,4 +145,5 @@ def _piece(*, paragraph: Paragraph, start: int, end: int) -> Piece:
         char_start=char_start,
         char_end=char_end,
         word_count=word_count(part.text),
+        note_markers=markers,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -87,6 +88,14 @@ def letters_only(text: str) -> str:
     return "".join(char for char in text.lower() if char.isalnum())
 
 
+@dataclass(frozen=True, slots=True)
+class RawMarker:
+    """A note marker taken out of the text: where it stood in the raw file, and its label."""
+
+    raw_offset: int
+    label: str
+
+
 @dataclass(slots=True)
 class MappedText:
     """Text whose every character knows its offset in the raw file."""
@@ -113,6 +122,11 @@ class MappedText:
     def raw_span(self, *, start: int, end: int) -> tuple[int, int]:
         """The raw ``[start, end)`` range that characters ``[start, end)`` came from."""
         return self.offsets[start], self.offsets[end - 1] + 1
+
+    def index_before(self, raw_offset: int) -> int:
+        """Where a character taken out at ``raw_offset`` stood: the index of the first
+        character that came from at or after it (offsets only ever grow)."""
+        return bisect.bisect_left(self.offsets, raw_offset)
 
     def slice(self, *, start: int, end: int) -> MappedText:
         return MappedText(text=self.text[start:end], offsets=self.offsets[start:end])
