@@ -1,6 +1,7 @@
 """The corpus in the admin: read-mostly, since the ingestion owns every passage.
 
-Citation details of sources and titles of sections may be corrected here; passages
+Citation details of sources and titles of sections may be corrected here (a reload
+keeps such corrections: see corpus.services); passages
 are read only (their text is tied to character ranges of the raw file), and nothing
 is added or deleted by hand.
 """
@@ -9,6 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from corpus.models import Passage, Section, Source
+from corpus.services import section_save
 
 
 class ReadMostlyAdmin(admin.ModelAdmin):
@@ -34,6 +36,10 @@ class SectionAdmin(ReadMostlyAdmin):
     search_fields = ["title", "authors"]
     readonly_fields = ["source", "ordinal"]
 
+    def save_model(self, request: HttpRequest, obj: Section, form, change: bool) -> None:
+        # Passages carry the title as their (indexed) heading: the service updates them.
+        section_save(section=obj)
+
 
 @admin.register(Passage)
 class PassageAdmin(ReadMostlyAdmin):
@@ -50,6 +56,7 @@ class PassageAdmin(ReadMostlyAdmin):
         "note_label",
         "heading",
         "text",
+        "note_markers",
         "char_start",
         "char_end",
         "word_count",

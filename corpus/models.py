@@ -20,6 +20,9 @@ class Source(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     ingested_at = models.DateTimeField(null=True, blank=True)
     ordinal = models.PositiveSmallIntegerField(default=0)
+    # The manifest's values as last applied: a field that differs from its seed was
+    # edited here, and a reload leaves it alone (see corpus.services).
+    seeded = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["ordinal", "slug"]
@@ -45,6 +48,8 @@ class Section(models.Model):
     )
     title = models.CharField(max_length=500)
     authors = models.CharField(max_length=500, blank=True)
+    # The parse's number, title and authors as last applied (see ``Source.seeded``).
+    seeded = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["source", "ordinal"]

@@ -2,7 +2,13 @@
 
 Passages are referenced by researchers' tags (``on_delete=PROTECT``), so a reload keeps
 every passage whose kind and text are unchanged under its primary key; only passages
-that really changed are replaced, after their tags have been moved off them.
+that really changed are replaced, after the caller's ``on_passages_replaced`` step has
+moved whatever points at them (the corpus knows nothing of tags).
+
+Metadata (a source's title, citation..., a section's title, number, authors) is seeded
+by the manifest and the parse, then the database wins: a reload updates a field only if
+nobody has edited it since it was last seeded (``seeded`` keeps those values), unless
+``reset_metadata`` asks for the seeds back.
 """
 
 from __future__ import annotations
@@ -10,11 +16,11 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from corpus.ingest.manifest import ManifestEntry, manifest_load
@@ -37,8 +43,25 @@ _PASSAGE_FIELDS = (
     "char_start",
     "char_end",
     "word_count",
+    "note_markers",
 )
+_SECTION_METADATA = ("number", "title", "authors")
 _BATCH_SIZE = 500
+
+
+class ReplacementOutcome(Protocol):
+    """What ``on_passages_replaced`` did with the things that pointed at stale passages."""
+
+    moved: int
+    orphaned: int
+
+
+class PassagesReplaced(Protocol):
+    """Called with every stale passage locked, just before they are deleted."""
+
+    def __call__(
+        self, *, source: Source, stale_passage_ids: Sequence[int], new_passages: Iterable[Passage]
+    ) -> ReplacementOutcome: ...
 
 
 @dataclass(frozen=True)
@@ -67,26 +90,34 @@ class IngestResult:
 
 
 @transaction.atomic
-def parsed_source_store(*, parsed: ParsedSource) -> StoreResult:
-    """Create or update the source, its sections and passages, keeping identities."""
-    source = _source_upsert(entry=parsed.entry, sha256=parsed.sha256)
-    sections, sections_counts = _sections_sync(source=source, parsed_sections=parsed.sections)
+def parsed_source_store(
+    *,
+    parsed: ParsedSource,
+    on_passages_replaced: PassagesReplaced | None = None,
+    reset_metadata: bool = False,
+) -> StoreResult:
+    """Create or update the source, its sections and passages, keeping identities.
+
+    Without ``on_passages_replaced``, a stale passage that anything still references
+    makes the store fail (``PROTECT``) and roll back: nothing is lost silently."""
+    source = _source_upsert(entry=parsed.entry, sha256=parsed.sha256, reset=reset_metadata)
+    sections, sections_counts = _sections_sync(
+        source=source, parsed_sections=parsed.sections, reset=reset_metadata
+    )
     kept, created, stale = _passages_sync(
         source=source, parsed_passages=parsed.passages, sections=sections
     )
     tags_moved = tags_orphaned = 0
     if stale:
-        # Imported here: annotations depends on corpus, not the other way round.
-        from annotations.services import tags_reanchor
-
-        # Locked first, so no tag can be added to them between re-anchoring and deleting.
-        Passage.objects.select_for_update().filter(pk__in=[p.pk for p in stale]).exists()
-        current = sorted([*kept, *created], key=lambda passage: passage.ordinal)
-        reanchored = tags_reanchor(
-            source=source, stale_passage_ids=[passage.pk for passage in stale], new_passages=current
-        )
-        tags_moved, tags_orphaned = reanchored.moved, reanchored.orphaned
-        Passage.objects.filter(pk__in=[passage.pk for passage in stale]).delete()
+        stale_ids = sorted(passage.pk for passage in stale)
+        _passages_lock(passage_ids=stale_ids)
+        if on_passages_replaced is not None:
+            current = sorted([*kept, *created], key=lambda passage: passage.ordinal)
+            outcome = on_passages_replaced(
+                source=source, stale_passage_ids=stale_ids, new_passages=current
+            )
+            tags_moved, tags_orphaned = outcome.moved, outcome.orphaned
+        Passage.objects.filter(pk__in=stale_ids).delete()
     stale_sections = Section.objects.filter(source=source).exclude(
         pk__in=[section.pk for section in sections.values()]
     )
@@ -104,40 +135,65 @@ def parsed_source_store(*, parsed: ParsedSource) -> StoreResult:
     )
 
 
-def _source_upsert(*, entry: ManifestEntry, sha256: str) -> Source:
-    source, _ = Source.objects.select_for_update().get_or_create(
-        slug=entry.slug, defaults=_source_fields(entry=entry)
-    )
-    for field, value in _source_fields(entry=entry).items():
-        setattr(source, field, value)
+def _passages_lock(*, passage_ids: list[int]) -> None:
+    """Lock every one of the rows, in a fixed order, so nothing can come to reference
+    them before they go (``.exists()`` would lock one only: ``LIMIT 1 FOR UPDATE``)."""
+    rows = Passage.objects.select_for_update().filter(pk__in=passage_ids).order_by("pk")
+    list(rows.values_list("pk", flat=True))
+
+
+def _source_upsert(*, entry: ManifestEntry, sha256: str, reset: bool) -> Source:
+    source = Source.objects.select_for_update().filter(slug=entry.slug).first()
+    source = source or Source(slug=entry.slug)
+    _metadata_seed(instance=source, seeds=_source_seeds(entry=entry), reset=reset)
+    source.filename = entry.filename
     source.sha256 = sha256
     source.ingested_at = timezone.now()
     source.save()
     return source
 
 
-def _source_fields(*, entry: ManifestEntry) -> dict:
+def _source_seeds(*, entry: ManifestEntry) -> dict[str, str | int]:
     return {
         "title": entry.title,
         "authors": entry.authors,
         "year": entry.year,
         "venue": entry.venue,
         "citation": entry.citation,
-        "filename": entry.filename,
         "ordinal": entry.ordinal,
     }
 
 
+def _metadata_seed(*, instance: models.Model, seeds: dict[str, str | int], reset: bool) -> bool:
+    """Give ``instance`` the seeded values of the fields nobody has edited since they were
+    last seeded (all of them with ``reset``), and remember the seeds. True if it changed."""
+    before = {field: getattr(instance, field) for field in seeds}
+    edited = {
+        field
+        for field, seed in instance.seeded.items()
+        if field in before and before[field] != seed
+    }
+    for field, value in seeds.items():
+        if reset or field not in edited:
+            setattr(instance, field, value)
+    changed = instance.seeded != seeds or any(
+        getattr(instance, field) != value for field, value in before.items()
+    )
+    instance.seeded = dict(seeds)
+    return changed
+
+
 def _sections_sync(
-    *, source: Source, parsed_sections: list[ParsedSection]
+    *, source: Source, parsed_sections: list[ParsedSection], reset: bool
 ) -> tuple[dict[int, Section], tuple[int, int]]:
     """Sections keyed by parsed ordinal; an old section is kept if its ordinal and
-    title still match, else if its title alone does."""
+    seeded title still match, else if its seeded title alone does (so a title edited
+    in the admin neither loses its section nor is overwritten)."""
     old = list(Section.objects.filter(source=source).order_by("ordinal"))
-    by_place = {(section.ordinal, section.title): section for section in old}
+    by_place = {(section.ordinal, _seeded_title(section)): section for section in old}
     by_title: dict[str, deque[Section]] = defaultdict(deque)
     for section in old:
-        by_title[section.title].append(section)
+        by_title[_seeded_title(section)].append(section)
     matched: dict[int, Section] = {}
     used: set[int] = set()
     for parsed in parsed_sections:
@@ -157,24 +213,21 @@ def _sections_sync(
     kept, new, changed = [], [], []
     for parsed in parsed_sections:
         section = matched.get(parsed.ordinal) or Section(source=source)
-        values = {
-            "ordinal": parsed.ordinal,
-            "number": parsed.number,
-            "title": parsed.title,
-            "authors": parsed.authors,
-        }
-        if not section.pk or any(
-            getattr(section, field) != value for field, value in values.items()
-        ):
-            for field, value in values.items():
-                setattr(section, field, value)
+        seeds = {"number": parsed.number, "title": parsed.title, "authors": parsed.authors}
+        moved = section.ordinal != parsed.ordinal
+        section.ordinal = parsed.ordinal
+        if _metadata_seed(instance=section, seeds=seeds, reset=reset) or moved:
             if section.pk:
                 changed.append(section)
         (kept if section.pk else new).append(section)
         matched[parsed.ordinal] = section
-    Section.objects.bulk_update(changed, ["ordinal", "number", "title", "authors"])
+    Section.objects.bulk_update(changed, ["ordinal", *_SECTION_METADATA, "seeded"])
     Section.objects.bulk_create(new)
     return matched, (len(kept), len(new))
+
+
+def _seeded_title(section: Section) -> str:
+    return section.seeded.get("title", section.title)
 
 
 def _passages_sync(
@@ -204,6 +257,9 @@ def _passages_sync(
             "char_start": parsed.char_start,
             "char_end": parsed.char_end,
             "word_count": parsed.word_count,
+            "note_markers": [
+                {"offset": marker.offset, "label": marker.label} for marker in parsed.note_markers
+            ],
         }
         if passage.pk and all(getattr(passage, field) == value for field, value in values.items()):
             continue
@@ -219,11 +275,17 @@ def _passages_sync(
 
 
 def corpus_load(
-    *, force: bool = False, progress: Progress | None = None, only: Iterable[str] = ()
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    only: Iterable[str] = (),
+    on_passages_replaced: PassagesReplaced | None = None,
+    reset_metadata: bool = False,
 ) -> list[IngestResult]:
     """Load every manifest source whose file changed (all of them with ``force``).
 
     Unchanged files cost one hash each: spaCy is loaded only if something must be parsed.
+    ``on_passages_replaced`` and ``reset_metadata``: see ``parsed_source_store``.
     """
     wanted = set(only)
     entries = [entry for entry in manifest_load() if not wanted or entry.slug in wanted]
@@ -241,14 +303,16 @@ def corpus_load(
         if progress:
             progress(index, len(entries), entry.slug)
         if not force and stored.get(entry.slug) == sha256:
-            _source_metadata_sync(entry=entry)
+            _source_metadata_sync(entry=entry, reset=reset_metadata)
             results.append(_result(slug=entry.slug, status="unchanged", started=started))
             continue
         vocabulary = vocabulary or corpus_vocabulary()
         parsed = source_parse(
             entry=entry, raw=data.decode("utf-8"), nlp=nlp_load(), vocabulary=vocabulary
         )
-        stored_result = parsed_source_store(parsed=parsed)
+        stored_result = parsed_source_store(
+            parsed=parsed, on_passages_replaced=on_passages_replaced, reset_metadata=reset_metadata
+        )
         results.append(
             _result(
                 slug=entry.slug,
@@ -263,8 +327,32 @@ def corpus_load(
     return results
 
 
-def _source_metadata_sync(*, entry: ManifestEntry) -> None:
-    Source.objects.filter(slug=entry.slug).update(**_source_fields(entry=entry))
+@transaction.atomic
+def _source_metadata_sync(*, entry: ManifestEntry, reset: bool) -> None:
+    """An unchanged file's manifest entry may still have changed; ``reset`` also gives
+    its sections back the titles the parse gave them."""
+    source = Source.objects.select_for_update().filter(slug=entry.slug).first()
+    if source is None:
+        return
+    seeds = _source_seeds(entry=entry)
+    if _metadata_seed(instance=source, seeds=seeds, reset=reset):
+        source.save(update_fields=[*seeds, "seeded"])
+    if reset:
+        for section in Section.objects.filter(source=source).exclude(seeded={}):
+            if _metadata_seed(instance=section, seeds=section.seeded, reset=True):
+                section_save(section=section)
+
+
+@transaction.atomic
+def section_save(*, section: Section) -> int:
+    """Save a section's edited metadata, and give its passages the new title as their
+    heading (which the search vector indexes). Returns how many passages changed."""
+    section.save()
+    return (
+        Passage.objects.filter(section=section)
+        .exclude(heading=section.title)
+        .update(heading=section.title)
+    )
 
 
 def _result(

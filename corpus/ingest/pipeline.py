@@ -145,9 +145,7 @@ def document_build(*, entry: ManifestEntry, raw: str, vocabulary: Vocabulary) ->
         bodies, cited_in = _group_bodies(
             group=group, entry=entry, width=width, vocabulary=vocabulary
         )
-        note_homes = [
-            _note_home(note=note, group=group, cited_in=cited_in) for note in group.notes
-        ]
+        note_homes = [_note_home(note=note, group=group, cited_in=cited_in) for note in group.notes]
         ordinals: dict[int, int] = {}
         for position, draft in enumerate(group.drafts):
             if not bodies[position] and position not in note_homes:

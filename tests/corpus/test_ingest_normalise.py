@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.ingest import normalise
-from corpus.ingest.text import Line, MappedText, lines_split
+from corpus.ingest.text import Line, MappedText, RawMarker, lines_split
 from corpus.ingest.vocabulary import Vocabulary
 
 VOCABULARY = Vocabulary.from_texts(
@@ -275,12 +275,16 @@ class TestClean:
         assert cleaned.text == "see ibid."
         assert cleaned.raw_span(start=4, end=9) == (5, 10)
 
-    def test_superscript_markers_go_and_are_reported(self) -> None:
-        text, labels = normalise.superscript_markers_strip(
+    def test_superscript_markers_go_and_are_reported_where_they_stood(self) -> None:
+        text, markers = normalise.superscript_markers_strip(
             mapped("waste on the job.¹⁰ They also entered prison.¹¹")
         )
         assert text.text == "waste on the job. They also entered prison."
-        assert labels == ["10", "11"]
+        assert markers == [
+            RawMarker(raw_offset=17, label="10"),
+            RawMarker(raw_offset=45, label="11"),
+        ]
+        assert [text.index_before(marker.raw_offset) for marker in markers] == [17, 43]
 
     @pytest.mark.parametrize(
         ("raw", "expected", "labels"),
@@ -307,4 +311,18 @@ class TestClean:
     )
     def test_digit_markers_go(self, raw: str, expected: str, labels: list[str]) -> None:
         text, found = normalise.digit_markers_strip(mapped(raw), max_label=83, ocr_one="'")
-        assert (text.text, found) == (expected, labels)
+        assert (text.text, [marker.label for marker in found]) == (expected, labels)
+
+    def test_a_digit_marker_stands_after_what_it_is_glued_to(self) -> None:
+        raw = "soon become clear, however,'3 in particular"
+        text, [marker] = normalise.digit_markers_strip(mapped(raw), max_label=83, ocr_one="'")
+        assert marker == RawMarker(raw_offset=raw.index("'3"), label="13")
+        assert text.text[: text.index_before(marker.raw_offset)] == "soon become clear, however,"
+
+    def test_marker_positions_survive_the_clean_up(self) -> None:
+        # Taken out first, then spaces collapsed and italics unwrapped around them.
+        raw = "the *artel'*  leaders.²⁸ Surely  they did."
+        text, [marker] = normalise.superscript_markers_strip(mapped(raw))
+        cleaned = normalise.paragraph_clean(text=text, italics=True)
+        assert cleaned.text == "the artel' leaders. Surely they did."
+        assert cleaned.text[: cleaned.index_before(marker.raw_offset)] == "the artel' leaders."

@@ -11,7 +11,7 @@ import pytest
 import spacy
 from django.core.management import call_command
 
-from annotations.services import ReanchorResult
+from annotations.services import ReanchorResult, tags_reanchor
 from corpus.ingest.manifest import ManifestEntry
 from corpus.ingest.pipeline import ParsedPassage, ParsedSection, ParsedSource
 from corpus.models import Passage, Section, Source
@@ -67,17 +67,20 @@ FIRST = parsed_source(
 )
 
 
-@pytest.fixture
-def reanchor_calls(monkeypatch) -> list[dict]:
-    """Record calls to ``annotations.services.tags_reanchor`` instead of making them."""
-    calls: list[dict] = []
+class ReplacementRecorder:
+    """An ``on_passages_replaced`` step that records its calls and moves nothing."""
 
-    def record(**kwargs) -> ReanchorResult:
-        calls.append(kwargs)
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def __call__(self, **kwargs) -> ReanchorResult:
+        self.calls.append(kwargs)
         return ReanchorResult()
 
-    monkeypatch.setattr("annotations.services.tags_reanchor", record)
-    return calls
+
+@pytest.fixture
+def replaced() -> ReplacementRecorder:
+    return ReplacementRecorder()
 
 
 def ids_by_text() -> dict[tuple[str, str, int], int]:
@@ -110,17 +113,17 @@ class TestStore:
         ]
         assert Passage.objects.filter(search_vector="workers").count() == 1
 
-    def test_storing_the_same_parse_again_changes_nothing(self, reanchor_calls) -> None:
+    def test_storing_the_same_parse_again_changes_nothing(self, replaced) -> None:
         parsed_source_store(parsed=FIRST)
         before = ids_by_text()
         sections = list(Section.objects.values_list("pk", flat=True))
-        result = parsed_source_store(parsed=FIRST)
+        result = parsed_source_store(parsed=FIRST, on_passages_replaced=replaced)
         assert ids_by_text() == before
         assert list(Section.objects.values_list("pk", flat=True)) == sections
         assert (result.passages_kept, result.passages_created, result.passages_deleted) == (5, 0, 0)
-        assert reanchor_calls == []
+        assert replaced.calls == []
 
-    def test_unchanged_passages_keep_their_ids_when_others_change(self, reanchor_calls) -> None:
+    def test_unchanged_passages_keep_their_ids_when_others_change(self, replaced) -> None:
         parsed_source_store(parsed=FIRST)
         old = ids_by_text()
         second = parsed_source(
@@ -131,7 +134,7 @@ class TestStore:
             (2, "note", "Ibid."),
             (2, "body", "Steelworkers stayed at the mills."),
         )
-        result = parsed_source_store(parsed=second)
+        result = parsed_source_store(parsed=second, on_passages_replaced=replaced)
         new = ids_by_text()
         # Renumbered, but the same rows: the unique ordinal constraint is deferred.
         assert (
@@ -147,12 +150,12 @@ class TestStore:
         assert (result.passages_kept, result.passages_created, result.passages_deleted) == (4, 2, 1)
         stale_id = old[("body", "The miners struck in 1989.", 3)]
         assert not Passage.objects.filter(pk=stale_id).exists()
-        [call] = reanchor_calls
+        [call] = replaced.calls
         assert call["source"].slug == ENTRY.slug
         assert call["stale_passage_ids"] == [stale_id]
         assert [passage.ordinal for passage in call["new_passages"]] == [1, 2, 3, 4, 5, 6]
 
-    def test_sections_keep_their_identity_by_title(self, reanchor_calls) -> None:
+    def test_sections_keep_their_identity_by_title(self, replaced) -> None:
         parsed_source_store(parsed=FIRST)
         two = Section.objects.get(title="Two")
         renamed = dataclasses.replace(
@@ -162,7 +165,7 @@ class TestStore:
                 ParsedSection(ordinal=2, number="", title="Two", authors="A. N. Other"),
             ],
         )
-        result = parsed_source_store(parsed=renamed)
+        result = parsed_source_store(parsed=renamed, on_passages_replaced=replaced)
         assert (result.sections_kept, result.sections_created, result.sections_deleted) == (1, 1, 1)
         two.refresh_from_db()
         assert two.authors == "A. N. Other"
@@ -194,7 +197,8 @@ class TestStore:
             parsed=parsed_source(
                 (1, "body", "Workers depended on the enterprise for housing."),
                 (2, "body", "The miners struck in 1989 and again in 1991."),
-            )
+            ),
+            on_passages_replaced=tags_reanchor,
         )
         tag.refresh_from_db()
         assert tag.passage.text == "The miners struck in 1989 and again in 1991."
@@ -270,17 +274,17 @@ class TestCorpusLoad:
         assert forced.status == "loaded"
         assert set(Passage.objects.values_list("pk", flat=True)) == ids
 
-    def test_a_changed_file_is_reloaded(self, mini_manifest, reanchor_calls) -> None:
+    def test_a_changed_file_is_reloaded(self, mini_manifest, replaced) -> None:
         corpus_load()
         note_id = Passage.objects.get(kind="note").pk
         mini_manifest.write_text(
             MINI_TEXT.replace("They did not strike.", "They struck."), encoding="utf-8"
         )
-        [result] = corpus_load()
+        [result] = corpus_load(on_passages_replaced=replaced)
         assert result.status == "loaded"
         assert Passage.objects.get(kind="note").pk == note_id
         assert Passage.objects.get(kind="body").text.endswith("They struck.")
-        assert len(reanchor_calls) == 1
+        assert len(replaced.calls) == 1
 
     def test_only_loads_the_named_sources(self, mini_manifest) -> None:
         assert corpus_load(only=["nothing-of-the-kind"]) == []

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from annotations.models import Tag
-from annotations.services import tag_create
+from annotations.services import tag_create, tags_reanchor
 from corpus.ingest.manifest import manifest_load
 from corpus.ingest.pipeline import corpus_vocabulary, file_read, nlp_load, source_parse
 from corpus.models import Passage
@@ -61,7 +61,8 @@ def _reload(*, raws: dict[str, str]) -> list:
     entries = {entry.slug: entry for entry in manifest_load()}
     return [
         parsed_source_store(parsed=source_parse(
-            entry=entries[slug], raw=raw, nlp=nlp_load(), vocabulary=vocabulary))
+            entry=entries[slug], raw=raw, nlp=nlp_load(), vocabulary=vocabulary),
+            on_passages_replaced=tags_reanchor)
         for slug, raw in raws.items()
     ]
 

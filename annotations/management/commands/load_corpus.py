@@ -1,4 +1,10 @@
-"""``manage.py load_corpus [--force] [--only SLUG]``: ingest the manifest's sources."""
+"""``manage.py load_corpus [--force] [--only SLUG] [--reset-metadata]``: ingest the
+manifest's sources.
+
+It lives in annotations because a reload is the corpus's loader composed with what
+annotations must do when passages are replaced: move researchers' tags onto the new
+passages (the corpus app never imports annotations).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from annotations.selectors import tag_orphan_count
+from annotations.services import tags_reanchor
 from corpus.services import IngestResult, corpus_load
 
 _BAR_WIDTH = 30
@@ -19,10 +27,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only", action="append", default=[], metavar="SLUG", help="Load only this source."
         )
+        parser.add_argument(
+            "--reset-metadata",
+            action="store_true",
+            help="Give titles, citations and authors back their manifest (and parsed) values, "
+            "overriding edits made in the admin.",
+        )
 
-    def handle(self, *args, force: bool, only: list[str], **options) -> None:
+    def handle(self, *args, force: bool, only: list[str], reset_metadata: bool, **options) -> None:
         started = time.perf_counter()
-        results = corpus_load(force=force, only=only, progress=self._progress_show)
+        results = corpus_load(
+            force=force,
+            only=only,
+            progress=self._progress_show,
+            on_passages_replaced=tags_reanchor,
+            reset_metadata=reset_metadata,
+        )
         self.stdout.write(_summary(results=results, seconds=time.perf_counter() - started))
         self.stdout.write(_tags_report(results=results))
 
@@ -56,15 +76,10 @@ def _summary(*, results: list[IngestResult], seconds: float) -> str:
 def _tags_report(*, results: list[IngestResult]) -> str:
     """What happened to researchers' tags on passages whose text changed, and where
     the orphans (if any, ever) can be found and re-attached."""
-    # Imported here: the corpus app does not depend on annotations at import time.
-    from annotations.selectors import tag_orphan_count
-
     moved = sum(result.tags_moved for result in results)
     orphaned_now = sum(result.tags_orphaned for result in results)
     orphans = tag_orphan_count()
     lines = [f"Tags re-anchored: {moved}; newly orphaned: {orphaned_now}."]
     if orphans:
-        lines.append(
-            f"{orphans} orphaned tag(s) wait to be re-attached: see /themes/orphans/."
-        )
+        lines.append(f"{orphans} orphaned tag(s) wait to be re-attached: see /themes/orphans/.")
     return "\n".join(lines)
