@@ -14,8 +14,9 @@ from django.core.management import call_command
 from annotations.services import ReanchorResult, tags_reanchor
 from corpus.ingest.manifest import ManifestEntry
 from corpus.ingest.pipeline import ParsedPassage, ParsedSection, ParsedSource
+from corpus.ingest.segment import NoteMarker
 from corpus.models import Passage, Section, Source
-from corpus.services import corpus_load, parsed_source_store
+from corpus.services import corpus_load, parsed_source_store, section_save
 
 ENTRY = ManifestEntry(
     slug="test-1995",
@@ -303,3 +304,107 @@ class TestCorpusLoad:
         assert "mini-1995" in summary and "loaded" in summary and "unchanged" in summary
         assert "total" in summary
         assert "[" in err.getvalue()  # the progress bar
+
+
+def with_markers(parsed: ParsedSource, markers: dict[str, tuple[NoteMarker, ...]]) -> ParsedSource:
+    """``parsed`` with note markers given to the passages whose text is a key."""
+    return dataclasses.replace(
+        parsed,
+        passages=[
+            dataclasses.replace(passage, note_markers=markers.get(passage.text, ()))
+            for passage in parsed.passages
+        ],
+    )
+
+
+@pytest.mark.django_db
+class TestNoteMarkers:
+    def test_markers_are_stored_beside_the_text(self) -> None:
+        parsed_source_store(
+            parsed=with_markers(
+                FIRST, {"The miners struck in 1989.": (NoteMarker(offset=26, label="1"),)}
+            )
+        )
+        assert Passage.objects.get(text="The miners struck in 1989.").note_markers == [
+            {"offset": 26, "label": "1"}
+        ]
+        assert Passage.objects.get(text="Steelworkers stayed at the mills.").note_markers == []
+
+    def test_a_reload_updates_the_markers_of_a_kept_passage(self, replaced) -> None:
+        parsed_source_store(parsed=FIRST)
+        kept = Passage.objects.get(text="Steelworkers stayed at the mills.")
+        markers = (NoteMarker(offset=12, label="2"), NoteMarker(offset=33, label="3"))
+        result = parsed_source_store(
+            parsed=with_markers(FIRST, {kept.text: markers}), on_passages_replaced=replaced
+        )
+        assert result.passages_kept == 5 and replaced.calls == []
+        kept.refresh_from_db()
+        assert kept.note_markers == [{"offset": 12, "label": "2"}, {"offset": 33, "label": "3"}]
+
+
+@pytest.mark.django_db
+class TestMetadataEdits:
+    """The manifest and the parse seed titles, citations and authors; edits then win."""
+
+    def test_an_edited_citation_survives_a_reload_while_unedited_fields_follow_the_manifest(
+        self,
+    ) -> None:
+        parsed_source_store(parsed=FIRST)
+        Source.objects.filter(slug=ENTRY.slug).update(citation="Corrected citation.")
+        renamed_entry = dataclasses.replace(
+            ENTRY, title="A Study of Workers, Revised", citation="Manifest citation."
+        )
+        parsed_source_store(parsed=dataclasses.replace(FIRST, entry=renamed_entry))
+        source = Source.objects.get(slug=ENTRY.slug)
+        assert (source.citation, source.title) == (
+            "Corrected citation.",
+            "A Study of Workers, Revised",
+        )
+        parsed_source_store(
+            parsed=dataclasses.replace(FIRST, entry=renamed_entry), reset_metadata=True
+        )
+        assert Source.objects.get(slug=ENTRY.slug).citation == "Manifest citation."
+
+    def test_an_edited_section_title_keeps_its_section_and_reaches_the_headings(self) -> None:
+        parsed_source_store(parsed=FIRST)
+        section = Section.objects.get(title="Two")
+        section.title = "The Miners' Strikes"
+        assert section_save(section=section) == 3
+        result = parsed_source_store(parsed=FIRST)
+        assert result.sections_kept == 2 and result.sections_deleted == 0
+        section.refresh_from_db()
+        assert section.title == "The Miners' Strikes"
+        assert set(section.passages.values_list("heading", flat=True)) == {"The Miners' Strikes"}
+        parsed_source_store(parsed=FIRST, reset_metadata=True)
+        section.refresh_from_db()
+        assert section.title == "Two"
+        assert set(section.passages.values_list("heading", flat=True)) == {"Two"}
+
+    def test_a_section_title_edit_is_found_by_search(self) -> None:
+        parsed_source_store(parsed=FIRST)
+        section = Section.objects.get(title="One")
+        assert not Passage.objects.filter(search_vector="housekeeping").exists()
+        section.title = "Housekeeping"
+        section_save(section=section)
+        assert set(
+            Passage.objects.filter(search_vector="housekeeping").values_list("text", flat=True)
+        ) == {"Workers depended on the enterprise for housing.", "Ibid."}
+        assert not Passage.objects.filter(section=section, search_vector="one").exists()
+
+
+@pytest.mark.django_db
+def test_admin_edits_survive_every_unchanged_load_until_reset(mini_manifest) -> None:
+    """``make run`` loads the corpus each time: the files are unchanged, the edits stay."""
+    corpus_load()
+    Source.objects.filter(slug="mini-1995").update(title="The Mini Source, corrected")
+    section = Section.objects.get(source__slug="mini-1995")
+    section.title = "Opening"
+    section_save(section=section)
+    [result] = corpus_load()
+    assert result.status == "unchanged"
+    assert Source.objects.get(slug="mini-1995").title == "The Mini Source, corrected"
+    assert Section.objects.get(pk=section.pk).title == "Opening"
+    call_command("load_corpus", "--reset-metadata", stdout=StringIO(), stderr=StringIO())
+    assert Source.objects.get(slug="mini-1995").title == "The Mini Source"
+    assert Section.objects.get(pk=section.pk).title == "Introduction"
+    assert set(Passage.objects.values_list("heading", flat=True)) == {"Introduction"}
