@@ -5,13 +5,19 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
+import psycopg
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.db.models import QuerySet
+from psycopg import sql
 from rest_framework.throttling import SimpleRateThrottle
 
 from annotations.models import RESEARCHERS_GROUP, STUDENTS_GROUP, Theme
@@ -261,3 +267,38 @@ def login(page) -> Callable[[User], None]:
 def artifacts_dir() -> Path:
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     return ARTIFACTS_DIR
+
+
+@pytest.fixture(scope="session")
+def freshly_migrated_db() -> Iterator[psycopg.Connection]:
+    """A database of its own, created empty and migrated from zero by ``manage.py migrate``
+    in a new process: the state the migrations alone leave, which no fixture re-creates.
+
+    A connection to it (autocommit) for reading; the database is dropped afterwards.
+    """
+    server = django_settings.DATABASES["default"]
+    name = f"migrated_from_zero_{os.getpid()}"
+    params = {"user": server["USER"], "password": server["PASSWORD"], "host": server["HOST"],
+              "port": server["PORT"], **server["OPTIONS"]}
+    params = {key: value for key, value in params.items() if value}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        url = "postgresql://{user}:{password}@localhost{port}/{name}?{query}".format(
+            user=quote(server["USER"]), password=quote(server["PASSWORD"]),
+            port=f":{server['PORT']}" if server["PORT"] else "", name=name,
+            query=urlencode({"host": server["HOST"], **server["OPTIONS"]}),
+        )
+        migrated = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=Path(__file__).resolve().parents[1], env={**os.environ, "DATABASE_URL": url},
+            capture_output=True, text=True, timeout=600,
+        )
+        assert migrated.returncode == 0, migrated.stderr
+        with psycopg.connect(dbname=name, autocommit=True, **params) as fresh:
+            yield fresh
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
