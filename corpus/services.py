@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from corpus.ingest.manifest import ManifestEntry, manifest_load
@@ -164,7 +164,7 @@ def _source_seeds(*, entry: ManifestEntry) -> dict[str, str | int]:
     }
 
 
-def _metadata_seed(*, instance: models.Model, seeds: dict[str, str | int], reset: bool) -> bool:
+def _metadata_seed(*, instance: Source | Section, seeds: dict[str, str | int], reset: bool) -> bool:
     """Give ``instance`` the seeded values of the fields nobody has edited since they were
     last seeded (all of them with ``reset``), and remember the seeds. True if it changed."""
     before = {field: getattr(instance, field) for field in seeds}
