@@ -408,3 +408,30 @@ def test_admin_edits_survive_every_unchanged_load_until_reset(mini_manifest) -> 
     assert Source.objects.get(slug="mini-1995").title == "The Mini Source"
     assert Section.objects.get(pk=section.pk).title == "Introduction"
     assert set(Passage.objects.values_list("heading", flat=True)) == {"Introduction"}
+
+
+@pytest.mark.django_db
+def test_the_command_moves_tags_off_changed_passages(mini_manifest, researcher, themes) -> None:
+    """``load_corpus`` (in annotations) hands the loader the re-anchoring step."""
+    from annotations.models import Tag
+
+    call_command("load_corpus", stdout=StringIO(), stderr=StringIO())
+    passage = Passage.objects.get(kind="body")
+    tag = Tag.objects.create(
+        source=passage.source,
+        passage=passage,
+        theme=themes["paternalism"],
+        user=researcher,
+        start=0,
+        end=7,
+        quote="Workers",
+        suffix=" depended",
+    )
+    mini_manifest.write_text(
+        MINI_TEXT.replace("They did not strike.", "They struck."), encoding="utf-8"
+    )
+    out = StringIO()
+    call_command("load_corpus", stdout=out, stderr=StringIO())
+    tag.refresh_from_db()
+    assert tag.passage.text.endswith("They struck.") and tag.passage_id != passage.pk
+    assert "Tags re-anchored: 1; newly orphaned: 0." in out.getvalue()
