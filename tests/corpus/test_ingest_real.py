@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from corpus.ingest.manifest import manifest_load
-from corpus.ingest.pipeline import ParsedSource, file_read
+from corpus.ingest.pipeline import ParsedSource, corpus_vocabulary, document_build, file_read
 from corpus.ingest.text import letters_only
 from corpus.models import Passage, Section, Source
 from corpus.services import corpus_load
@@ -312,3 +312,13 @@ def test_markers_are_stored_with_their_passages(real_corpus, parsed_corpus) -> N
         ]
         for passage in crowley.passages
     }
+
+
+def test_offsets_only_grow_within_a_paragraph() -> None:
+    """Markers are placed by bisecting raw offsets: that needs them in order."""
+    vocabulary = corpus_vocabulary()
+    for entry in manifest_load():
+        document = document_build(entry=entry, raw=file_read(entry), vocabulary=vocabulary)
+        for paragraph in document.paragraphs:
+            offsets = paragraph.text.offsets
+            assert offsets == sorted(offsets), (entry.slug, paragraph.text.text[:40])
