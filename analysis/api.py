@@ -28,7 +28,7 @@ from analysis.selectors import (
 )
 from analysis.serializers import CooccurrenceSerializer, ThemeMatrixSerializer
 from annotations.api import FORMAT_PARAMETER, JsonAnswersMixin
-from annotations.renderers import CSVRenderer, csv_stream
+from annotations.renderers import CSVRenderer, csv_cell, csv_stream
 
 SCOPE_PARAMETERS = [
     OpenApiParameter(
@@ -57,9 +57,11 @@ def scope_from_query(request: Request) -> AnalysisScope:
 
 
 def csv_download(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    """A small CSV file (a matrix), formula cells neutralised like every export's."""
+    """A small CSV file (a matrix), formula cells neutralised like every export's (the
+    header too: a matrix's names its themes)."""
     response = HttpResponse(
-        "".join(csv_stream(header=header, rows=rows)), content_type="text/csv; charset=utf-8"
+        "".join(csv_stream(header=[csv_cell(name) for name in header], rows=rows)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
