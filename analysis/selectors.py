@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -102,7 +103,7 @@ class CooccurrenceMatrix:
     themes: list[Theme]
     counts: list[list[int]]
 
-    @property
+    @cached_property
     def largest_pair(self) -> int:
         """The highest count off the diagonal (the scale of the heatmap)."""
         return max(
@@ -110,7 +111,7 @@ class CooccurrenceMatrix:
             default=0,
         )
 
-    @property
+    @cached_property
     def rows(self) -> list[tuple[Theme, list[CooccurrenceCell]]]:
         return [
             (theme, [CooccurrenceCell(theme=theme, partner=partner, passages=count)
@@ -213,12 +214,12 @@ class ThemeMatrix:
     def shares(self) -> list[list[float | None]]:
         return [[cell.share_rounded for cell in row.cells] for row in self.rows]
 
-    @property
+    @cached_property
     def largest_share(self) -> float:
         """The highest share in the matrix (the scale of its shading)."""
         return max((cell.share or 0 for row in self.rows for cell in row.cells), default=0)
 
-    @property
+    @cached_property
     def columns_with_cells(self) -> list[tuple[MatrixColumn, list[ThemeCell]]]:
         """The matrix transposed: each column with its theme's cells, for long axes."""
         return [
