@@ -85,6 +85,7 @@ class AnalysisScopeForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         coders = self.fields["coders"]
         # A callable: the choices are read only if the checkboxes are drawn (not by the API).

@@ -118,3 +118,24 @@ def test_query_counts_do_not_grow_with_the_data(client, coded, themes, make_pass
             tag_create(user=coded.coders["rosa"], passage=passage, theme=theme)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_names_are_escaped(client, coded, themes):
+    themes["paternalism"].name = "<script>alert(1)</script>"
+    themes["paternalism"].save()
+    for url in ("/analysis/", "/analysis/passages/?themes=paternalism"):
+        text = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_drill_down_pages_keep_the_cell(client, coded, themes, make_passage):
+    for n in range(30):
+        passage = make_passage(f"Another passage, number {n}.", source_slug="source-a")
+        tag_create(user=coded.coders["rosa"], passage=passage, theme=themes["paternalism"])
+    first = client.get("/analysis/passages/?themes=paternalism&coders=rosa")
+    assert first.context["page"].paginator.count == 32
+    [next_url] = re.findall(r'<a rel="next" href="([^"]+)"', first.content.decode())
+    second = client.get("/analysis/passages/" + html.unescape(next_url))
+    assert len(second.context["entries"]) == 7
+    assert second.context["scope"] == first.context["scope"]
