@@ -145,13 +145,14 @@ def _theme_matrix_schema(*, summary: str, columns: str):
 
 class ThemeMatrixView(MatrixView):
     axis: MatrixAxis
+    csv_name: str
 
     def get(self, request: Request) -> Response | HttpResponse:
         scope = scope_from_query(request)
         matrix = theme_matrix(scope=scope, axis=self.axis)
         if self.wants_csv():
             return csv_download(
-                filename=csv_filename(name=f"themes-by-{self.axis}", scope=scope),
+                filename=csv_filename(name=self.csv_name, scope=scope),
                 header=THEME_MATRIX_CSV_HEADER,
                 rows=_theme_matrix_rows(matrix),
             )
@@ -174,11 +175,13 @@ def _theme_matrix_rows(matrix: ThemeMatrix) -> Iterable[list]:
 @_theme_matrix_schema(summary="Where each theme lives: by source", columns="sources")
 class ThemesBySourceView(ThemeMatrixView):
     axis = "source"
+    csv_name = "themes-by-source"
 
 
 @_theme_matrix_schema(summary="Where each theme lives: by chapter", columns="chapters (sections)")
 class ThemesByChapterView(ThemeMatrixView):
     axis = "section"
+    csv_name = "themes-by-chapter"
 
 
 urlpatterns = [

@@ -197,7 +197,6 @@ class ThemeMatrixRow:
 class ThemeMatrix:
     """Themes (rows) by sources or by chapters (columns), with passage and tag counts."""
 
-    axis: MatrixAxis
     themes: list[Theme]
     columns: list[MatrixColumn]
     rows: list[ThemeMatrixRow]
@@ -279,7 +278,7 @@ def theme_matrix(*, scope: AnalysisScope, axis: MatrixAxis,
             cells.append(ThemeCell(theme=theme, column=column, passages=count["passages"],
                                    tags=count["tags"]))
         rows.append(ThemeMatrixRow(theme=theme, cells=cells))
-    return ThemeMatrix(axis=axis, themes=themes, columns=columns, rows=rows)
+    return ThemeMatrix(themes=themes, columns=columns, rows=rows)
 
 
 # --- The analysis page --------------------------------------------------------------

@@ -76,6 +76,7 @@ def test_cooccurrence_as_csv(client, coded, theme_order):
 def test_theme_matrix_as_csv_one_row_per_cell(client, coded):
     a1 = Section.objects.get(title="A1")
     response = client.get("/api/matrices/themes-by-chapter/", HTTP_ACCEPT="text/csv")
+    assert response["Content-Disposition"] == 'attachment; filename="themes-by-chapter.csv"'
     rows = csv_rows(response)
     assert rows[0] == ["theme", "source", "section", "chapter", "theme_passages",
                        "theme_tags", "all_passages", "share"]
