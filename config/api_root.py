@@ -14,6 +14,9 @@ API_ENTRY_POINTS = {
     "excerpts": "api-excerpt-list",
     "annotations": "api-annotation-list",
     "kwic": "api-kwic",
+    "cooccurrence": "api-cooccurrence",
+    "themes_by_source": "api-themes-by-source",
+    "themes_by_chapter": "api-themes-by-chapter",
     "schema": "api-schema",
     "docs": "api-docs",
 }

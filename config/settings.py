@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "corpus",
     "annotations",
     "search",
+    "analysis",
 ]
 
 MIDDLEWARE = [

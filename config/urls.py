@@ -13,12 +13,14 @@ api_patterns = [
     path("", include("corpus.api")),
     path("", include("annotations.api")),
     path("", include("search.api")),
+    path("", include("analysis.api")),
 ]
 
 urlpatterns = [
     path("", include("corpus.urls")),
     path("", include("annotations.urls")),
     path("", include("search.urls")),
+    path("", include("analysis.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,341 @@
+"""Reads for the analysis of a codebook's use: which themes occur together, and where.
+
+Every figure counts *passages* (a passage carries a theme if one of the selected
+coders applied it anywhere in it, whole or span), within one scope: the selected
+coders' tags (everyone's if none is selected), in one source or section or the whole
+corpus. Each matrix is one aggregate query, whatever the number of tags; the
+drill-down lists exactly the passages a cell counts, from the same scoped tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+
+from annotations.models import Tag, Theme
+from annotations.selectors import theme_list
+from corpus.models import Passage, Section, Source
+
+MatrixAxis = Literal["source", "section"]
+SHARE_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class AnalysisScope:
+    """Whose tags count (nobody named: everyone's), and in which part of the corpus."""
+
+    coders: tuple[AbstractBaseUser, ...] = ()
+    source: Source | None = None
+    section: Section | None = None
+
+    def query_params(self) -> dict[str, str]:
+        """The scope as the query parameters that select it (empty ones left out)."""
+        params = {
+            "coders": ",".join(coder.get_username() for coder in self.coders),
+            "source": self.source.slug if self.source else "",
+            "section": str(self.section.pk) if self.section else "",
+        }
+        return {name: value for name, value in params.items() if value}
+
+    def cell_params(self, *, themes: Sequence[Theme],
+                    column: MatrixColumn | None = None) -> dict[str, str]:
+        """The query of the drill-down to a cell: its themes, in this scope narrowed to
+        the cell's source or chapter."""
+        params = self.query_params()
+        if column is not None:
+            params["source"] = column.source.slug
+            if column.section is not None:
+                params["section"] = str(column.section.pk)
+        slugs = dict.fromkeys(theme.slug for theme in themes)
+        return {**params, "themes": ",".join(slugs)}
+
+
+def scoped_tags(*, scope: AnalysisScope) -> QuerySet[Tag]:
+    """The placed tags a scope counts."""
+    tags = Tag.objects.filter(passage__isnull=False)
+    if scope.coders:
+        tags = tags.filter(user__in=scope.coders)
+    if scope.source is not None:
+        tags = tags.filter(source=scope.source)
+    if scope.section is not None:
+        tags = tags.filter(passage__section=scope.section)
+    return tags
+
+
+def _in_scope(*, scope: AnalysisScope, prefix: str = "") -> Q:
+    """The scope's part of the corpus as a condition on passages (``prefix`` leads to them)."""
+    condition = Q()
+    if scope.source is not None:
+        condition &= Q(**{f"{prefix}source": scope.source})
+    if scope.section is not None:
+        condition &= Q(**{f"{prefix}section": scope.section})
+    return condition
+
+
+def scoped_passages(*, scope: AnalysisScope) -> QuerySet[Passage]:
+    """The passages of the scope's part of the corpus, tagged or not."""
+    return Passage.objects.filter(_in_scope(scope=scope))
+
+
+# --- Co-occurrence ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CooccurrenceCell:
+    theme: Theme
+    partner: Theme
+    passages: int
+
+    @property
+    def is_diagonal(self) -> bool:
+        return self.theme.pk == self.partner.pk
+
+
+@dataclass(frozen=True)
+class CooccurrenceMatrix:
+    """``counts[i][j]``: passages carrying themes i and j; ``counts[i][i]``: carrying i."""
+
+    themes: list[Theme]
+    counts: list[list[int]]
+
+    @cached_property
+    def largest_pair(self) -> int:
+        """The highest count off the diagonal (the scale of the heatmap)."""
+        return max(
+            (count for i, row in enumerate(self.counts) for j, count in enumerate(row) if i != j),
+            default=0,
+        )
+
+    @cached_property
+    def rows(self) -> list[tuple[Theme, list[CooccurrenceCell]]]:
+        return [
+            (theme, [CooccurrenceCell(theme=theme, partner=partner, passages=count)
+                     for partner, count in zip(self.themes, counts, strict=True)])
+            for theme, counts in zip(self.themes, self.counts, strict=True)
+        ]
+
+
+def cooccurrence_matrix(*, scope: AnalysisScope, themes: Sequence[Theme] | None = None
+                        ) -> CooccurrenceMatrix:
+    """Theme × theme passage counts, in one query: a self-join of the scoped tags on their
+    passage, counting distinct passages per pair of themes."""
+    themes = theme_list() if themes is None else list(themes)
+    # One filter() call, so that the values() below reads the joined tag it filters.
+    partner = {"passage__tags__user__in": scope.coders} if scope.coders else {}
+    pairs = (
+        scoped_tags(scope=scope)
+        .filter(**partner)
+        .values("theme_id", partner_id=F("passage__tags__theme_id"))
+        .annotate(passages=Count("passage_id", distinct=True))
+        .order_by()
+    )
+    counts = {(row["theme_id"], row["partner_id"]): row["passages"] for row in pairs}
+    return CooccurrenceMatrix(
+        themes=themes,
+        counts=[[counts.get((row.pk, column.pk), 0) for column in themes] for row in themes],
+    )
+
+
+# --- Theme × source and theme × chapter ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixColumn:
+    """A source, or a chapter (section) of one, and how many passages of the scope it has."""
+
+    source: Source
+    section: Section | None
+    passages: int
+
+    @property
+    def key(self) -> int:
+        return self.section.pk if self.section is not None else self.source.pk
+
+    @property
+    def title(self) -> str:
+        if self.section is not None:
+            return str(self.section)
+        return f"{self.source.authors} {self.source.year}"
+
+
+@dataclass(frozen=True)
+class ThemeCell:
+    """One theme in one source or chapter."""
+
+    theme: Theme
+    column: MatrixColumn
+    passages: int
+    tags: int
+
+    @property
+    def share(self) -> float | None:
+        """Passages carrying the theme per passage of the column; None for an empty one."""
+        return self.passages / self.column.passages if self.column.passages else None
+
+    @property
+    def share_rounded(self) -> float | None:
+        """The share to four decimals, enough for a percentage to two (for files)."""
+        return None if self.share is None else round(self.share, SHARE_DECIMALS)
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.share is None else 100 * self.share
+
+
+@dataclass(frozen=True)
+class ThemeMatrixRow:
+    theme: Theme
+    cells: list[ThemeCell]
+
+
+@dataclass(frozen=True)
+class ThemeMatrix:
+    """Themes (rows) by sources or by chapters (columns), with passage and tag counts."""
+
+    themes: list[Theme]
+    columns: list[MatrixColumn]
+    rows: list[ThemeMatrixRow]
+
+    @property
+    def passage_counts(self) -> list[list[int]]:
+        return [[cell.passages for cell in row.cells] for row in self.rows]
+
+    @property
+    def tag_counts(self) -> list[list[int]]:
+        return [[cell.tags for cell in row.cells] for row in self.rows]
+
+    @property
+    def shares(self) -> list[list[float | None]]:
+        return [[cell.share_rounded for cell in row.cells] for row in self.rows]
+
+    @cached_property
+    def largest_share(self) -> float:
+        """The highest share in the matrix (the scale of its shading)."""
+        return max((cell.share or 0 for row in self.rows for cell in row.cells), default=0)
+
+    @cached_property
+    def columns_with_cells(self) -> list[tuple[MatrixColumn, list[ThemeCell]]]:
+        """The matrix transposed: each column with its theme's cells, for long axes."""
+        return [
+            (column, [row.cells[index] for row in self.rows])
+            for index, column in enumerate(self.columns)
+        ]
+
+
+def _matrix_columns(*, scope: AnalysisScope, axis: MatrixAxis) -> list[MatrixColumn]:
+    """The sources (or chapters) with passages in scope, each with its passage count."""
+    in_scope = _in_scope(scope=scope, prefix="passages__") or None
+    if axis == "source":
+        sources = (
+            Source.objects.only("slug", "title", "authors", "year", "ordinal")
+            .annotate(passage_count=Count("passages", filter=in_scope))
+            .filter(passage_count__gt=0)
+            .order_by("ordinal", "slug")
+        )
+        return [MatrixColumn(source=source, section=None, passages=source.passage_count)
+                for source in sources]
+    sections = (
+        Section.objects.select_related("source")
+        .only("ordinal", "number", "title", "authors",
+              "source__slug", "source__title", "source__authors", "source__year",
+              "source__ordinal")
+        .annotate(passage_count=Count("passages", filter=in_scope))
+        .filter(passage_count__gt=0)
+        .order_by("source__ordinal", "source__slug", "ordinal")
+    )
+    return [MatrixColumn(source=section.source, section=section, passages=section.passage_count)
+            for section in sections]
+
+
+def theme_matrix(*, scope: AnalysisScope, axis: MatrixAxis,
+                 themes: Sequence[Theme] | None = None) -> ThemeMatrix:
+    """Per theme and source (or chapter): passages carrying it, its tags, passages there.
+
+    Three queries: the themes (unless given), the columns with their passage counts,
+    and the counts of every cell in one aggregate.
+    """
+    themes = theme_list() if themes is None else list(themes)
+    columns = _matrix_columns(scope=scope, axis=axis)
+    column_field = "source_id" if axis == "source" else "passage__section_id"
+    counts = {
+        (row["theme_id"], row["column_id"]): row
+        for row in scoped_tags(scope=scope)
+        .values("theme_id", column_id=F(column_field))
+        .annotate(passages=Count("passage_id", distinct=True), tags=Count("pk"))
+        .order_by()
+    }
+    no_tags = {"passages": 0, "tags": 0}
+    rows = []
+    for theme in themes:
+        cells = []
+        for column in columns:
+            count = counts.get((theme.pk, column.key), no_tags)
+            cells.append(ThemeCell(theme=theme, column=column, passages=count["passages"],
+                                   tags=count["tags"]))
+        rows.append(ThemeMatrixRow(theme=theme, cells=cells))
+    return ThemeMatrix(themes=themes, columns=columns, rows=rows)
+
+
+# --- The analysis page --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalysisReport:
+    cooccurrence: CooccurrenceMatrix
+    by_source: ThemeMatrix
+    by_section: ThemeMatrix
+
+
+def analysis_report(*, scope: AnalysisScope) -> AnalysisReport:
+    """The three matrices of the analysis page, the codebook read once for all of them."""
+    themes = theme_list()
+    return AnalysisReport(
+        cooccurrence=cooccurrence_matrix(scope=scope, themes=themes),
+        by_source=theme_matrix(scope=scope, axis="source", themes=themes),
+        by_section=theme_matrix(scope=scope, axis="section", themes=themes),
+    )
+
+
+# --- Drill-down ---------------------------------------------------------------------
+
+
+def passages_with_themes(*, scope: AnalysisScope, themes: Sequence[Theme]) -> QuerySet[Passage]:
+    """The passages a matrix cell counts: in scope, carrying every one of ``themes``
+    from the scope's coders' tags. In reading order."""
+    tags = scoped_tags(scope=scope).filter(passage=OuterRef("pk"))
+    passages = scoped_passages(scope=scope)
+    for theme in themes:
+        passages = passages.filter(Exists(tags.filter(theme=theme)))
+    return (
+        passages.select_related("source", "section")
+        .defer("search_vector")
+        .order_by("source__ordinal", "source__slug", "ordinal")
+    )
+
+
+@dataclass(frozen=True)
+class CellPassage:
+    """A passage a cell counts, with the tags that put it there."""
+
+    passage: Passage
+    tags: list[Tag]
+
+
+def cell_passages(*, scope: AnalysisScope, themes: Sequence[Theme],
+                  passages: Sequence[Passage]) -> list[CellPassage]:
+    """Each passage with its tags of those themes by the scope's coders, in one query."""
+    tags = (
+        scoped_tags(scope=scope)
+        .filter(passage__in=passages, theme__in=themes)
+        .select_related("theme", "user")
+        .order_by(F("start").asc(nulls_first=True), "theme__order", "theme__name", "id")
+    )
+    by_passage: dict[int, list[Tag]] = {passage.pk: [] for passage in passages}
+    for tag in tags:
+        by_passage[tag.passage_id].append(tag)
+    return [CellPassage(passage=passage, tags=by_passage[passage.pk]) for passage in passages]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from analysis import views
+
+app_name = "analysis"
+urlpatterns = [
+    path("analysis/", views.analysis, name="analysis"),
+    path("analysis/passages/", views.cell_passage_list, name="passages"),
+]
