@@ -6,6 +6,7 @@ Tokens, themes, tags (one at a time or in bulk), and the tags again as excerpts
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import path
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.utils.http import quote_etag
+from django.views.decorators.http import conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -25,7 +30,6 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -68,6 +72,7 @@ from annotations.services import (
     tags_bulk_apply,
 )
 from config.api_errors import ItemErrors
+from config.parsers import DepthLimitedJSONParser
 
 # Rows fetched from the server-side cursor at a time by a CSV export.
 EXPORT_CHUNK_ROWS = 1000
@@ -110,6 +115,7 @@ class TokenView(ObtainAuthToken):
     permission_classes = [AllowAny]
     # ObtainAuthToken turns throttling off; guessing passwords should be throttled.
     throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 # --- Themes -------------------------------------------------------------------
@@ -243,7 +249,7 @@ class TagDetailView(generics.RetrieveUpdateDestroyAPIView):
 class TagBulkView(APIView):
     permission_classes = [IsTagger]
     # Lists of objects have no form encoding.
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJSONParser]
 
     def post(self, request: Request) -> Response:
         serializer = TagBulkSerializer(data=request.data)
@@ -378,6 +384,10 @@ class ExcerptListView(JsonAnswersMixin, generics.ListAPIView):
 
 
 class AnnotationViewMixin(JsonAnswersMixin):
+    """As the Annotation Protocol serves them: its media type and Link header, and an
+    ETag (``conditional_page``) so that ``If-None-Match`` gets a 304."""
+
+    protocol_link: str
     renderer_classes = [JSONLDRenderer, JSONRenderer]
     serializer_class = AnnotationSerializer
 
@@ -386,10 +396,23 @@ class AnnotationViewMixin(JsonAnswersMixin):
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if not response.exception and isinstance(request.accepted_renderer, JSONLDRenderer):
+        if response.exception:
+            return response
+        if isinstance(request.accepted_renderer, JSONLDRenderer):
             # The Web Annotation Protocol's media type names the annotation profile.
             response.content_type = w3c.ANNO_CONTENT_TYPE
+        response["Link"] = self.protocol_link
+        patch_vary_headers(response, ["Accept"])
+        response.add_post_render_callback(_set_representation_etag)
         return response
+
+
+def _set_representation_etag(response: Response) -> None:
+    # The JSON-LD and the plain JSON answers have the same bytes but are different
+    # representations: a strong ETag must tell them apart (RFC 9110, 8.8.3).
+    digest = hashlib.md5(response["Content-Type"].encode(), usedforsecurity=False)
+    digest.update(response.content)
+    response["ETag"] = quote_etag(digest.hexdigest())
 
 
 @extend_schema_view(
@@ -400,7 +423,9 @@ class AnnotationViewMixin(JsonAnswersMixin):
         "(`application/ld+json`); ask for `application/json` for the same as plain JSON.",
     )
 )
+@method_decorator(conditional_page, name="dispatch")
 class AnnotationListView(AnnotationViewMixin, generics.ListAPIView):
+    protocol_link = w3c.CONTAINER_LINK
     pagination_class = w3c.AnnotationPagePagination
     filterset_class = TagFilter
 
@@ -412,7 +437,10 @@ class AnnotationListView(AnnotationViewMixin, generics.ListAPIView):
         "TextPositionSelector select the tagged words in the passage's text.",
     )
 )
+@method_decorator(conditional_page, name="dispatch")
 class AnnotationDetailView(AnnotationViewMixin, generics.RetrieveAPIView):
+    protocol_link = w3c.ANNOTATION_LINK
+
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return Response(w3c.document(self.get_serializer(self.get_object()).data))
 

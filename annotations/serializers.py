@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.core.validators import slug_re
 from django.urls import reverse
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -182,4 +184,6 @@ class AnnotationSchema(OpenApiSerializerExtension):
     target_class = AnnotationSerializer
 
     def map_serializer(self, auto_schema, direction) -> dict:
-        return w3c.ANNOTATION_SCHEMA
+        # A copy: drf-spectacular's enum hook replaces enums in place with references to
+        # components it builds once, so the second schema served would lack them.
+        return copy.deepcopy(w3c.ANNOTATION_SCHEMA)

@@ -138,8 +138,9 @@ def test_annotation_is_json_ld(tags, client):
     assert annotation["creator"] == {"type": "Person", "nickname": "rosa"}
     assert annotation["created"] and annotation["modified"]
     assert annotation["body"] == [
-        {"id": "http://testserver/api/themes/collective-action/", "type": "TextualBody",
-         "purpose": "tagging", "value": "Collective action"},
+        {"type": "TextualBody", "purpose": "tagging", "value": "Collective action"},
+        {"type": "SpecificResource", "purpose": "classifying",
+         "source": "http://testserver/api/themes/collective-action/"},
         {"type": "TextualBody", "purpose": "commenting", "value": tags[0].memo,
          "format": "text/plain"},
     ]
