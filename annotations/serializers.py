@@ -14,6 +14,7 @@ from rest_framework import serializers
 from annotations import w3c
 from annotations.models import MEMO_MAX_CHARS, Tag, Theme
 from annotations.selectors import EXCERPT_FIELDS
+from config.serializers import StrictFieldsMixin
 from corpus.models import Passage
 
 # Tag offsets are stored in PostgreSQL integer columns.
@@ -106,7 +107,9 @@ class TagSerializer(serializers.ModelSerializer):
         }
 
 
-class TagCreateSerializer(serializers.Serializer):
+class TagCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    read_only_fields = ("id", "url", "source", "user", "quote", "created", "updated")
+
     passage = serializers.PrimaryKeyRelatedField(
         queryset=Passage.objects.defer("search_vector"), pk_field=serializers.IntegerField(),
         help_text="The passage's id.",
@@ -127,12 +130,23 @@ class TagCreateSerializer(serializers.Serializer):
     )
 
 
-class TagUpdateSerializer(serializers.Serializer):
+class TagUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A tag's words and place are fixed: move or resize it by deleting and re-tagging."""
+
+    read_only_fields = (
+        "id", "url", "passage", "source", "user", "start", "end", "quote", "created", "updated",
+    )
+
     memo = serializers.CharField(required=False, allow_blank=True, max_length=MEMO_MAX_CHARS)
     theme = ThemeSlugField(required=False, help_text="Move the tag to another theme.")
 
+    def validate(self, attrs: dict) -> dict:
+        if not attrs:
+            raise serializers.ValidationError("Nothing to change: send `memo` or `theme`.")
+        return attrs
 
-class TagBulkSerializer(serializers.Serializer):
+
+class TagBulkSerializer(StrictFieldsMixin, serializers.Serializer):
     create = TagCreateSerializer(
         many=True, required=False, max_length=BULK_MAX_ITEMS,
         help_text=f"Tags to create (idempotent, as POST /api/tags/); at most {BULK_MAX_ITEMS}.",
