@@ -25,12 +25,8 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import generics, serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -93,29 +89,6 @@ class JsonAnswersMixin:
     def _answer_json(self) -> None:
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
-
-
-# --- Tokens -------------------------------------------------------------------
-
-
-@extend_schema(
-    summary="Get an API token",
-    description="Send a username and password; use the token as `Authorization: Token <key>`. "
-    "The same token comes back every time until it is revoked.",
-    request=AuthTokenSerializer,
-    responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
-    examples=[
-        OpenApiExample(
-            "Credentials", request_only=True,
-            value={"username": "rosa", "password": "correct horse battery staple"},
-        )
-    ],
-)
-class TokenView(ObtainAuthToken):
-    permission_classes = [AllowAny]
-    # ObtainAuthToken turns throttling off; guessing passwords should be throttled.
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 # --- Themes -------------------------------------------------------------------
@@ -446,7 +419,6 @@ class AnnotationDetailView(AnnotationViewMixin, generics.RetrieveAPIView):
 
 
 urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("themes/", ThemeListView.as_view(), name="api-theme-list"),
     path("themes/<slug:slug>/", ThemeDetailView.as_view(), name="api-theme-detail"),
     path("tags/", TagListView.as_view(), name="api-tag-list"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
-from annotations.models import Tag, Theme
+from annotations.models import ApiToken, Tag, Theme
 from corpus.models import Passage, Source
 
 
@@ -252,3 +253,19 @@ def theme_counts_by_source(*, theme: Theme) -> list[dict]:
         .annotate(tags=Count("pk"), passages=Count("passage", distinct=True))
         .order_by("source__ordinal", "source__slug")
     )
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_for_key(*, key: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_digest=api_token_digest(key=key))
+        .first()
+    )
+
+
+def api_token_digest(*, key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()

@@ -10,9 +10,10 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from annotations import w3c
-from annotations.models import MEMO_MAX_CHARS, Tag, Theme
+from annotations.models import MEMO_MAX_CHARS, ApiToken, Tag, Theme
 from annotations.selectors import EXCERPT_FIELDS
 from config.serializers import StrictFieldsMixin
 from corpus.models import Passage
@@ -201,3 +202,29 @@ class AnnotationSchema(OpenApiSerializerExtension):
         # A copy: drf-spectacular's enum hook replaces enums in place with references to
         # components it builds once, so the second schema served would lack them.
         return copy.deepcopy(w3c.ANNOTATION_SCHEMA)
+
+
+class TokenRequestSerializer(StrictFieldsMixin, AuthTokenSerializer):
+    name = serializers.CharField(
+        max_length=100, required=False, default="API token",
+        help_text="What the token is for; asking again for a name you have replaces its "
+        "token (the old key stops working).",
+    )
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "key_prefix", "created", "last_used"]
+        read_only_fields = fields
+
+
+class IssuedTokenSerializer(ApiTokenSerializer):
+    token = serializers.CharField(
+        read_only=True, help_text="The key, shown this once: send it as `Authorization: Token "
+        "<key>`."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = ["token", *ApiTokenSerializer.Meta.fields]
+        read_only_fields = fields

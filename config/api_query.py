@@ -42,11 +42,15 @@ def documented_query_parameters() -> dict[tuple[str, str], frozenset[str]]:
     }
 
 
-def allowed_query_parameters(*, route: str, method: str) -> frozenset[str]:
+def allowed_query_parameters(*, route: str, method: str) -> frozenset[str] | None:
+    """None for a method the path does not have: the view answers that with a 405."""
     path = "/" + _DJANGO_PARAMETER.sub("{}", route)
     method = "GET" if method == "HEAD" else method
-    documented = documented_query_parameters().get((path, method))
+    operations = documented_query_parameters()
+    documented = operations.get((path, method))
     if documented is None:
+        if any(operation_path == path for operation_path, _ in operations):
+            return None
         documented = UNDOCUMENTED_OPERATIONS.get(path, frozenset())
     return documented | ALWAYS_ALLOWED
 
@@ -64,6 +68,8 @@ class UnknownQueryParametersMiddleware:
         allowed = allowed_query_parameters(
             route=request.resolver_match.route, method=request.method
         )
+        if allowed is None:
+            return None
         unknown = [name for name in request.GET if name not in allowed]
         if not unknown:
             return None

@@ -160,11 +160,14 @@ PASSAGE_MAX_WORDS = int(os.environ.get("PASSAGE_MAX_WORDS", "250"))
 PUBLIC_READ = env_flag("PUBLIC_READ", default=True)
 
 # --- The API ----------------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For: 0 (none,
+# the default) trusts only the connection's address. See config/throttling.py.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call is then told 401 with a
         # `WWW-Authenticate: Token` challenge, not a bare 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "annotations.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["annotations.permissions.ReadPublicOrAuthenticated"],
@@ -178,13 +181,18 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.ApiAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "600/minute"),
         "user": os.environ.get("API_USER_RATE", "3000/minute"),
+        # Each token request checks a password (about 0.6 s of hashing on a small
+        # machine): per address, and per username from anywhere.
+        "token": os.environ.get("API_TOKEN_RATE", "20/minute"),
+        "token_username": os.environ.get("API_TOKEN_USERNAME_RATE", "10/minute"),
     },
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
