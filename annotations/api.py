@@ -49,6 +49,7 @@ from annotations.selectors import (
 )
 from annotations.serializers import (
     AnnotationSerializer,
+    CsvOptionsSerializer,
     ExcerptSerializer,
     TagBulkResultSerializer,
     TagBulkSerializer,
@@ -293,6 +294,11 @@ FORMAT_PARAMETER = OpenApiParameter(
     "format", OpenApiTypes.STR, enum=["json", "csv"],
     description="`csv` for a spreadsheet (the same as `Accept: text/csv`).",
 )
+BOM_PARAMETER = OpenApiParameter(
+    "bom", OpenApiTypes.BOOL,
+    description="CSV only: start with a UTF-8 byte-order mark, so that Excel reads the "
+    "accents and Cyrillic right when the file is opened with a double click.",
+)
 
 
 @extend_schema_view(
@@ -303,7 +309,7 @@ FORMAT_PARAMETER = OpenApiParameter(
         "time. JSON is paginated; CSV (`Accept: text/csv` or `?format=csv`) is the whole "
         "selection, streamed, with cells that a spreadsheet would run as a formula "
         "(starting `=`, `+`, `-`, `@`, tab or CR) prefixed with `'`.",
-        parameters=[FORMAT_PARAMETER],
+        parameters=[FORMAT_PARAMETER, BOM_PARAMETER],
         responses={
             (200, "application/json"): ExcerptSerializer(many=True),
             (200, "text/csv"): OpenApiResponse(
@@ -324,11 +330,13 @@ class ExcerptListView(JsonAnswersMixin, generics.ListAPIView):
     def list(self, request: Request, *args, **kwargs) -> Response | StreamingHttpResponse:
         rows = excerpt_rows(tags=self.filter_queryset(self.get_queryset()))
         if isinstance(request.accepted_renderer, CSVRenderer):
-            return self._csv_response(rows)
+            options = CsvOptionsSerializer(data=request.query_params)
+            options.is_valid(raise_exception=True)
+            return self._csv_response(rows, bom=options.validated_data["bom"])
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def _csv_response(self, rows: QuerySet) -> StreamingHttpResponse:
+    def _csv_response(self, rows: QuerySet, *, bom: bool) -> StreamingHttpResponse:
         serializer = self.get_serializer()
         # .iterator() reads through a server-side cursor: memory stays flat however many rows.
         records = (
@@ -336,7 +344,7 @@ class ExcerptListView(JsonAnswersMixin, generics.ListAPIView):
             for row in rows.iterator(chunk_size=EXPORT_CHUNK_ROWS)
         )
         response = StreamingHttpResponse(
-            csv_stream(header=list(serializer.fields), rows=records),
+            csv_stream(header=list(serializer.fields), rows=records, bom=bom),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self._csv_filename()}"'

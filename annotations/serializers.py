@@ -14,7 +14,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from annotations import w3c
 from annotations.models import MEMO_MAX_CHARS, ApiToken, Tag, Theme
-from annotations.selectors import EXCERPT_FIELDS
+from annotations.selectors import EXCERPT_CONTEXT_CHARS, EXCERPT_FIELDS
 from config.serializers import StrictFieldsMixin
 from corpus.models import Passage
 
@@ -168,8 +168,16 @@ class ExcerptSerializer(serializers.Serializer):
     """A row from ``excerpt_rows()``: one tag, ready for a spreadsheet."""
 
     tag = serializers.IntegerField(help_text="The tag's id.")
+    context_before = serializers.CharField(
+        help_text=f"Up to {EXCERPT_CONTEXT_CHARS} characters of the passage before a span "
+        "(empty for a whole-passage tag)."
+    )
     text = serializers.CharField(help_text="The tagged words: the span, or the whole passage.")
-    theme = serializers.CharField(help_text="The theme's slug.")
+    context_after = serializers.CharField(
+        help_text=f"Up to {EXCERPT_CONTEXT_CHARS} characters of the passage after a span."
+    )
+    theme = serializers.CharField(help_text="The theme's name.")
+    theme_slug = serializers.CharField(help_text="The theme's slug, as `?theme=` takes it.")
     source = serializers.CharField(help_text="The source's slug.")
     citation = serializers.CharField(help_text="The source's citation.")
     chapter = serializers.CharField(
@@ -186,6 +194,12 @@ class ExcerptSerializer(serializers.Serializer):
 
     def to_representation(self, instance) -> dict:
         return super().to_representation(dict(zip(EXCERPT_FIELDS, instance, strict=True)))
+
+
+class CsvOptionsSerializer(serializers.Serializer):
+    """The query options of a CSV export."""
+
+    bom = serializers.BooleanField(required=False, default=False)
 
 
 class AnnotationSerializer(serializers.BaseSerializer):
