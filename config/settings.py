@@ -47,6 +47,15 @@ ALLOWED_HOSTS = env_list(
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_ENV=production")
+# Production settings served over plain HTTP to this machine only (`make serve`): HTTPS
+# redirects, secure cookies and HSTS would lock a browser out of http://127.0.0.1.
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+LOOPBACK_HTTP = PRODUCTION and env_flag("DJANGO_LOOPBACK_HTTP", default=False)
+if LOOPBACK_HTTP and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_LOOPBACK_HTTP serves plain HTTP: DJANGO_ALLOWED_HOSTS may then name only "
+        f"{', '.join(sorted(LOOPBACK_HOSTS))}"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -216,7 +225,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if PRODUCTION:
+if LOOPBACK_HTTP:
+    # The HTTPS checks, which plain HTTP on loopback cannot pass, and only those.
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+elif PRODUCTION:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
