@@ -16,3 +16,11 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def post_worker_init(worker) -> None:
+    """Builds what the first API request would otherwise wait for: the OpenAPI schema
+    from which unknown query parameters are told (config/api_query.py)."""
+    from config.api_query import documented_query_parameters
+
+    documented_query_parameters()
