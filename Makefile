@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install migrate load demo-user lint bench chromium
+.PHONY: run test install migrate load demo-user lint bench chromium serve
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,22 @@ demo-user: migrate
 
 run: load demo-user
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production settings (DEBUG off, gunicorn, whitenoise) on this machine over plain HTTP.
+# The secret key is made once and kept in .data/; see README "Production".
+SERVE_ENV = DJANGO_ENV=production DJANGO_LOOPBACK_HTTP=1 \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat .data/secret-key)} \
+	CONN_MAX_AGE=$${CONN_MAX_AGE:-60}
+
+.data/secret-key:
+	mkdir -p .data
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: load .data/secret-key
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 # Browser tests drive Debian's Chromium; install it when we can (root with apt).
 chromium:

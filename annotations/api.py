@@ -6,6 +6,7 @@ Tokens, themes, tags (one at a time or in bulk), and the tags again as excerpts
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import path
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.utils.http import quote_etag
+from django.views.decorators.http import conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -20,13 +25,8 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import generics, serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,6 +49,7 @@ from annotations.selectors import (
 )
 from annotations.serializers import (
     AnnotationSerializer,
+    CsvOptionsSerializer,
     ExcerptSerializer,
     TagBulkResultSerializer,
     TagBulkSerializer,
@@ -68,6 +69,7 @@ from annotations.services import (
     tags_bulk_apply,
 )
 from config.api_errors import ItemErrors
+from config.parsers import DepthLimitedJSONParser
 
 # Rows fetched from the server-side cursor at a time by a CSV export.
 EXPORT_CHUNK_ROWS = 1000
@@ -88,28 +90,6 @@ class JsonAnswersMixin:
     def _answer_json(self) -> None:
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
-
-
-# --- Tokens -------------------------------------------------------------------
-
-
-@extend_schema(
-    summary="Get an API token",
-    description="Send a username and password; use the token as `Authorization: Token <key>`. "
-    "The same token comes back every time until it is revoked.",
-    request=AuthTokenSerializer,
-    responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
-    examples=[
-        OpenApiExample(
-            "Credentials", request_only=True,
-            value={"username": "rosa", "password": "correct horse battery staple"},
-        )
-    ],
-)
-class TokenView(ObtainAuthToken):
-    permission_classes = [AllowAny]
-    # ObtainAuthToken turns throttling off; guessing passwords should be throttled.
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
 
 
 # --- Themes -------------------------------------------------------------------
@@ -243,7 +223,7 @@ class TagDetailView(generics.RetrieveUpdateDestroyAPIView):
 class TagBulkView(APIView):
     permission_classes = [IsTagger]
     # Lists of objects have no form encoding.
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJSONParser]
 
     def post(self, request: Request) -> Response:
         serializer = TagBulkSerializer(data=request.data)
@@ -314,6 +294,11 @@ FORMAT_PARAMETER = OpenApiParameter(
     "format", OpenApiTypes.STR, enum=["json", "csv"],
     description="`csv` for a spreadsheet (the same as `Accept: text/csv`).",
 )
+BOM_PARAMETER = OpenApiParameter(
+    "bom", OpenApiTypes.BOOL,
+    description="CSV only: start with a UTF-8 byte-order mark, so that Excel reads the "
+    "accents and Cyrillic right when the file is opened with a double click.",
+)
 
 
 @extend_schema_view(
@@ -324,7 +309,7 @@ FORMAT_PARAMETER = OpenApiParameter(
         "time. JSON is paginated; CSV (`Accept: text/csv` or `?format=csv`) is the whole "
         "selection, streamed, with cells that a spreadsheet would run as a formula "
         "(starting `=`, `+`, `-`, `@`, tab or CR) prefixed with `'`.",
-        parameters=[FORMAT_PARAMETER],
+        parameters=[FORMAT_PARAMETER, BOM_PARAMETER],
         responses={
             (200, "application/json"): ExcerptSerializer(many=True),
             (200, "text/csv"): OpenApiResponse(
@@ -345,11 +330,13 @@ class ExcerptListView(JsonAnswersMixin, generics.ListAPIView):
     def list(self, request: Request, *args, **kwargs) -> Response | StreamingHttpResponse:
         rows = excerpt_rows(tags=self.filter_queryset(self.get_queryset()))
         if isinstance(request.accepted_renderer, CSVRenderer):
-            return self._csv_response(rows)
+            options = CsvOptionsSerializer(data=request.query_params)
+            options.is_valid(raise_exception=True)
+            return self._csv_response(rows, bom=options.validated_data["bom"])
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def _csv_response(self, rows: QuerySet) -> StreamingHttpResponse:
+    def _csv_response(self, rows: QuerySet, *, bom: bool) -> StreamingHttpResponse:
         serializer = self.get_serializer()
         # .iterator() reads through a server-side cursor: memory stays flat however many rows.
         records = (
@@ -357,7 +344,7 @@ class ExcerptListView(JsonAnswersMixin, generics.ListAPIView):
             for row in rows.iterator(chunk_size=EXPORT_CHUNK_ROWS)
         )
         response = StreamingHttpResponse(
-            csv_stream(header=list(serializer.fields), rows=records),
+            csv_stream(header=list(serializer.fields), rows=records, bom=bom),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self._csv_filename()}"'
@@ -378,6 +365,10 @@ class ExcerptListView(JsonAnswersMixin, generics.ListAPIView):
 
 
 class AnnotationViewMixin(JsonAnswersMixin):
+    """As the Annotation Protocol serves them: its media type and Link header, and an
+    ETag (``conditional_page``) so that ``If-None-Match`` gets a 304."""
+
+    protocol_link: str
     renderer_classes = [JSONLDRenderer, JSONRenderer]
     serializer_class = AnnotationSerializer
 
@@ -386,10 +377,23 @@ class AnnotationViewMixin(JsonAnswersMixin):
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if not response.exception and isinstance(request.accepted_renderer, JSONLDRenderer):
+        if response.exception:
+            return response
+        if isinstance(request.accepted_renderer, JSONLDRenderer):
             # The Web Annotation Protocol's media type names the annotation profile.
             response.content_type = w3c.ANNO_CONTENT_TYPE
+        response["Link"] = self.protocol_link
+        patch_vary_headers(response, ["Accept"])
+        response.add_post_render_callback(_set_representation_etag)
         return response
+
+
+def _set_representation_etag(response: Response) -> None:
+    # The JSON-LD and the plain JSON answers have the same bytes but are different
+    # representations: a strong ETag must tell them apart (RFC 9110, 8.8.3).
+    digest = hashlib.md5(response["Content-Type"].encode(), usedforsecurity=False)
+    digest.update(response.content)
+    response["ETag"] = quote_etag(digest.hexdigest())
 
 
 @extend_schema_view(
@@ -400,7 +404,9 @@ class AnnotationViewMixin(JsonAnswersMixin):
         "(`application/ld+json`); ask for `application/json` for the same as plain JSON.",
     )
 )
+@method_decorator(conditional_page, name="dispatch")
 class AnnotationListView(AnnotationViewMixin, generics.ListAPIView):
+    protocol_link = w3c.CONTAINER_LINK
     pagination_class = w3c.AnnotationPagePagination
     filterset_class = TagFilter
 
@@ -412,13 +418,15 @@ class AnnotationListView(AnnotationViewMixin, generics.ListAPIView):
         "TextPositionSelector select the tagged words in the passage's text.",
     )
 )
+@method_decorator(conditional_page, name="dispatch")
 class AnnotationDetailView(AnnotationViewMixin, generics.RetrieveAPIView):
+    protocol_link = w3c.ANNOTATION_LINK
+
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return Response(w3c.document(self.get_serializer(self.get_object()).data))
 
 
 urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("themes/", ThemeListView.as_view(), name="api-theme-list"),
     path("themes/<slug:slug>/", ThemeDetailView.as_view(), name="api-theme-detail"),
     path("tags/", TagListView.as_view(), name="api-tag-list"),

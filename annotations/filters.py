@@ -6,7 +6,7 @@ from django_filters import rest_framework as filters
 
 from annotations.models import Tag, Theme
 from annotations.selectors import tagger_list
-from config.filters import ExistingChoiceFilter, SlugChoiceFilter
+from config.filters import ExistingChoiceFilter, IsoDateTimeFilter, SlugChoiceFilter
 from corpus.models import Passage, Section, Source
 
 
@@ -31,7 +31,7 @@ class TagFilter(filters.FilterSet):
         queryset=tagger_list(), to_field_name="username", noun="user",
         help_text="Only tags by this researcher (username).",
     )
-    created_after = filters.IsoDateTimeFilter(
+    created_after = IsoDateTimeFilter(
         field_name="created", lookup_expr="gte",
         help_text="Only tags created at or after this ISO 8601 time, e.g. "
         "`2025-01-31T00:00:00Z`.",

@@ -46,3 +46,11 @@ class TagReattachForm(forms.Form):
         error_messages={"required": "Give the passage's number."},
     )
     whole_passage = forms.BooleanField(required=False, label="Tag the whole passage")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, label="Name",
+        help_text="What the token is for, e.g. “laptop”. A name you already have gets a new "
+        "token; the old one stops working.",
+    )

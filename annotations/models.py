@@ -97,3 +97,33 @@ class Tag(models.Model):
     @property
     def is_span(self) -> bool:
         return self.start is not None
+
+
+class ApiToken(models.Model):
+    """A key a script sends as ``Authorization: Token <key>``; a user may hold several,
+    each under its own name, and revoke any of them.
+
+    Only the key's SHA-256 digest is stored (the key is random, so a fast digest is
+    enough): the key itself is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “laptop”.")
+    key_digest = models.CharField(max_length=64, unique=True)
+    key_prefix = models.CharField(
+        max_length=8, help_text="The key's first characters, to tell tokens apart."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="api_token_name_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="api_token_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"

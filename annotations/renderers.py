@@ -13,6 +13,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Rows are sent in chunks of about this many characters, not one by one.
 CSV_CHUNK_CHARS = 64 * 1024
+BYTE_ORDER_MARK = "\ufeff"
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -38,8 +39,12 @@ def csv_cell(value):
     return value
 
 
-def csv_stream(*, header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
+def csv_stream(*, header: Sequence[str], rows: Iterable[Sequence],
+               bom: bool = False) -> Iterator[str]:
+    """``bom``: a UTF-8 byte-order mark first, without which Excel guesses another encoding."""
     buffer = io.StringIO()
+    if bom:
+        buffer.write(BYTE_ORDER_MARK)
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Greatest, NullIf, Substr
 
-from annotations.models import Tag, Theme
+from annotations.models import ApiToken, Tag, Theme
 from corpus.models import Passage, Source
 
 
@@ -201,10 +202,36 @@ def annotation_list() -> QuerySet[Tag]:
     )
 
 
+# Characters of the passage shown before and after a span in an excerpt.
+EXCERPT_CONTEXT_CHARS = 120
+
+
+def _excerpt_context_before() -> Case:
+    # text[max(0, start - N):start], in SQL's 1-based substr.
+    context_start = Greatest(F("start") - EXCERPT_CONTEXT_CHARS, Value(0))
+    return Case(
+        When(start__isnull=True, then=Value("")),
+        # An orphan has lost its passage: the context stored with its quote stands.
+        When(passage__isnull=True, then=F("prefix")),
+        default=Substr("passage__text", context_start + 1, F("start") - context_start),
+    )
+
+
+def _excerpt_context_after() -> Case:
+    return Case(
+        When(start__isnull=True, then=Value("")),
+        When(passage__isnull=True, then=F("suffix")),
+        default=Substr("passage__text", F("end") + 1, EXCERPT_CONTEXT_CHARS),
+    )
+
+
 EXCERPT_FIELDS = {
     "tag": F("pk"),
+    "context_before": _excerpt_context_before(),
     "text": _excerpt_text(),
-    "theme": F("theme__slug"),
+    "context_after": _excerpt_context_after(),
+    "theme": F("theme__name"),
+    "theme_slug": F("theme__slug"),
     "source": F("source__slug"),
     "citation": F("source__citation"),
     "chapter": F("passage__section__title"),
@@ -252,3 +279,19 @@ def theme_counts_by_source(*, theme: Theme) -> list[dict]:
         .annotate(tags=Count("pk"), passages=Count("passage", distinct=True))
         .order_by("source__ordinal", "source__slug")
     )
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_for_key(*, key: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_digest=api_token_digest(key=key))
+        .first()
+    )
+
+
+def api_token_digest(*, key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()

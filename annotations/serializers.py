@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.core.validators import slug_re
 from django.urls import reverse
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from annotations import w3c
-from annotations.models import MEMO_MAX_CHARS, Tag, Theme
-from annotations.selectors import EXCERPT_FIELDS
+from annotations.models import MEMO_MAX_CHARS, ApiToken, Tag, Theme
+from annotations.selectors import EXCERPT_CONTEXT_CHARS, EXCERPT_FIELDS
+from config.serializers import StrictFieldsMixin
 from corpus.models import Passage
 
 # Tag offsets are stored in PostgreSQL integer columns.
@@ -104,7 +108,9 @@ class TagSerializer(serializers.ModelSerializer):
         }
 
 
-class TagCreateSerializer(serializers.Serializer):
+class TagCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    read_only_fields = ("id", "url", "source", "user", "quote", "created", "updated")
+
     passage = serializers.PrimaryKeyRelatedField(
         queryset=Passage.objects.defer("search_vector"), pk_field=serializers.IntegerField(),
         help_text="The passage's id.",
@@ -125,12 +131,23 @@ class TagCreateSerializer(serializers.Serializer):
     )
 
 
-class TagUpdateSerializer(serializers.Serializer):
+class TagUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A tag's words and place are fixed: move or resize it by deleting and re-tagging."""
+
+    read_only_fields = (
+        "id", "url", "passage", "source", "user", "start", "end", "quote", "created", "updated",
+    )
+
     memo = serializers.CharField(required=False, allow_blank=True, max_length=MEMO_MAX_CHARS)
     theme = ThemeSlugField(required=False, help_text="Move the tag to another theme.")
 
+    def validate(self, attrs: dict) -> dict:
+        if not attrs:
+            raise serializers.ValidationError("Nothing to change: send `memo` or `theme`.")
+        return attrs
 
-class TagBulkSerializer(serializers.Serializer):
+
+class TagBulkSerializer(StrictFieldsMixin, serializers.Serializer):
     create = TagCreateSerializer(
         many=True, required=False, max_length=BULK_MAX_ITEMS,
         help_text=f"Tags to create (idempotent, as POST /api/tags/); at most {BULK_MAX_ITEMS}.",
@@ -151,8 +168,16 @@ class ExcerptSerializer(serializers.Serializer):
     """A row from ``excerpt_rows()``: one tag, ready for a spreadsheet."""
 
     tag = serializers.IntegerField(help_text="The tag's id.")
+    context_before = serializers.CharField(
+        help_text=f"Up to {EXCERPT_CONTEXT_CHARS} characters of the passage before a span "
+        "(empty for a whole-passage tag)."
+    )
     text = serializers.CharField(help_text="The tagged words: the span, or the whole passage.")
-    theme = serializers.CharField(help_text="The theme's slug.")
+    context_after = serializers.CharField(
+        help_text=f"Up to {EXCERPT_CONTEXT_CHARS} characters of the passage after a span."
+    )
+    theme = serializers.CharField(help_text="The theme's name.")
+    theme_slug = serializers.CharField(help_text="The theme's slug, as `?theme=` takes it.")
     source = serializers.CharField(help_text="The source's slug.")
     citation = serializers.CharField(help_text="The source's citation.")
     chapter = serializers.CharField(
@@ -171,6 +196,12 @@ class ExcerptSerializer(serializers.Serializer):
         return super().to_representation(dict(zip(EXCERPT_FIELDS, instance, strict=True)))
 
 
+class CsvOptionsSerializer(serializers.Serializer):
+    """The query options of a CSV export."""
+
+    bom = serializers.BooleanField(required=False, default=False)
+
+
 class AnnotationSerializer(serializers.BaseSerializer):
     """A tag from ``annotation_list()`` as a W3C Web Annotation."""
 
@@ -182,4 +213,32 @@ class AnnotationSchema(OpenApiSerializerExtension):
     target_class = AnnotationSerializer
 
     def map_serializer(self, auto_schema, direction) -> dict:
-        return w3c.ANNOTATION_SCHEMA
+        # A copy: drf-spectacular's enum hook replaces enums in place with references to
+        # components it builds once, so the second schema served would lack them.
+        return copy.deepcopy(w3c.ANNOTATION_SCHEMA)
+
+
+class TokenRequestSerializer(StrictFieldsMixin, AuthTokenSerializer):
+    name = serializers.CharField(
+        max_length=100, required=False, default="API token",
+        help_text="What the token is for; asking again for a name you have replaces its "
+        "token (the old key stops working).",
+    )
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "key_prefix", "created", "last_used"]
+        read_only_fields = fields
+
+
+class IssuedTokenSerializer(ApiTokenSerializer):
+    token = serializers.CharField(
+        read_only=True, help_text="The key, shown this once: send it as `Authorization: Token "
+        "<key>`."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = ["token", *ApiTokenSerializer.Meta.fields]
+        read_only_fields = fields

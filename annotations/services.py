@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from annotations.anchoring import QuoteSelector, quote_context, quote_locate
-from annotations.models import Tag, Theme
+from annotations.models import ApiToken, Tag, Theme
 from annotations.roles import user_can_change_tag, user_can_tag
+from annotations.selectors import api_token_digest
 from corpus.models import Passage, Source
 
 # What placing a tag changes; saving only these never undoes a concurrent memo edit.
@@ -308,3 +313,47 @@ def tags_bulk_apply(
         if errors:
             raise TagsBulkError(errors)
     return TagsBulkResult(created=created, deleted=list(delete))
+
+
+# --- API tokens ---------------------------------------------------------------
+
+API_TOKENS_PER_USER = 20
+# A token's last use is recorded at most this often: not a write per request.
+API_TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    key: str
+
+
+def api_token_issue(*, user: AbstractBaseUser, name: str) -> IssuedToken:
+    """A new token under ``name``; the user's token of that name, if any, stops working."""
+    with transaction.atomic():
+        # One issue at a time per user, so two for the same name cannot collide.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        ApiToken.objects.filter(user=user, name=name).delete()
+        if ApiToken.objects.filter(user=user).count() >= API_TOKENS_PER_USER:
+            raise ValidationError(
+                {"name": f"You have {API_TOKENS_PER_USER} tokens: revoke one first."}
+            )
+        key = secrets.token_hex(20)
+        token = ApiToken.objects.create(
+            user=user, name=name, key_digest=api_token_digest(key=key), key_prefix=key[:6]
+        )
+    return IssuedToken(token=token, key=key)
+
+
+def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> None:
+    """Raises ``ApiToken.DoesNotExist`` unless it is one of the user's tokens."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise ApiToken.DoesNotExist
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used >= API_TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+        token.last_used = now

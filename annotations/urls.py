@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import views
+from annotations import token_views, views
 
 app_name = "annotations"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     # Before the slug route, which would otherwise take "orphans" for a theme.
     path("themes/orphans/", views.orphan_list, name="orphan-list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("accounts/tokens/", token_views.token_list, name="token-list"),
+    path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
 ]

@@ -21,6 +21,13 @@ from config.pagination import CappedPageNumberPagination
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNO_CONTENT_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
+# The Annotation Protocol's Link headers: an annotation is an LDP resource, the list of
+# annotations an LDP basic container constrained by the protocol.
+ANNOTATION_LINK = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+CONTAINER_LINK = ", ".join([
+    '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"',
+    '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"',
+])
 
 _datetime = DateTimeField()
 
@@ -28,12 +35,17 @@ _datetime = DateTimeField()
 def annotation(*, tag: Tag, request: Request) -> dict:
     """The annotation of a tag from ``annotation_list()`` (no ``@context``: see ``document``)."""
     body = [
+        # A purpose belongs to an embedded body or a SpecificResource, never to an external
+        # resource named by its bare id (model 3.3.5): the theme's name is the tag, and the
+        # theme's address classifies the target through a SpecificResource.
+        {"type": "TextualBody", "purpose": "tagging", "value": tag.theme.name},
         {
-            "id": request.build_absolute_uri(reverse("api-theme-detail", args=[tag.theme.slug])),
-            "type": "TextualBody",
-            "purpose": "tagging",
-            "value": tag.theme.name,
-        }
+            "type": "SpecificResource",
+            "purpose": "classifying",
+            "source": request.build_absolute_uri(
+                reverse("api-theme-detail", args=[tag.theme.slug])
+            ),
+        },
     ]
     if tag.memo:
         body.append(
@@ -165,17 +177,20 @@ ANNOTATION_SCHEMA = {
         },
         "body": {
             "type": "array",
-            "description": "The theme (purpose `tagging`), then the memo if any "
-            "(purpose `commenting`).",
+            "description": "The theme's name (a TextualBody, purpose `tagging`), the "
+            "theme's address (a SpecificResource, purpose `classifying`), then the memo if "
+            "any (a TextualBody, purpose `commenting`).",
             "items": {
                 "type": "object",
-                "required": ["type", "purpose", "value"],
+                "required": ["type", "purpose"],
                 "properties": {
-                    "id": {**_URI, "description": "The theme, for the tagging body."},
-                    "type": {"type": "string", "enum": ["TextualBody"]},
-                    "purpose": {"type": "string", "enum": ["tagging", "commenting"]},
-                    "value": {"type": "string"},
+                    "type": {"type": "string", "enum": ["TextualBody", "SpecificResource"]},
+                    "purpose": {
+                        "type": "string", "enum": ["tagging", "classifying", "commenting"],
+                    },
+                    "value": {"type": "string", "description": "A TextualBody's text."},
                     "format": {"type": "string", "enum": ["text/plain"]},
+                    "source": {**_URI, "description": "The theme, for the SpecificResource."},
                 },
             },
         },

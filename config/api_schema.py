@@ -15,6 +15,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
 from config.api_errors import ApiErrorSerializer
+from config.serializers import StrictFieldsMixin
 
 ERROR_RESPONSES = {
     "400": "Invalid parameters or body; `errors` names each wrong field or parameter.",
@@ -59,3 +60,9 @@ class ApiAutoSchema(AutoSchema):
                 ),
             )
         return responses
+
+    def _map_basic_serializer(self, serializer, direction) -> dict:
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictFieldsMixin):
+            schema["additionalProperties"] = False
+        return schema

@@ -1,8 +1,10 @@
 """Friendly error pages in the site's own style."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+
+from config.api_middleware import api_bad_request_detail, api_error, is_api_request
 
 
 def _error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
@@ -11,6 +13,8 @@ def _error_page(request: HttpRequest, *, status: int, title: str, message: str) 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return api_error(status=400, detail=api_bad_request_detail(exception))
     return _error_page(request, status=400, title="Bad request",
                        message="The request could not be understood.")
 
@@ -21,14 +25,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         # Scripts get the API's error shape, not an HTML page.
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return api_error(status=404)
     return _error_page(request, status=404, title="Not found",
                        message="There is nothing at this address.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return api_error(status=500)
     # No request context: its processors query the database, which may be what failed.
     html = render_to_string("error.html", {
         "title": "Something went wrong", "status": 500,

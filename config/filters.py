@@ -7,9 +7,12 @@ typo in a script fails loudly instead of exporting nothing.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 
 class ExistingChoiceField(forms.ModelChoiceField):
@@ -49,3 +52,24 @@ class SlugChoiceFilter(ExistingChoiceFilter):
 
     def __init__(self, *, noun: str, **kwargs) -> None:
         super().__init__(noun=noun, to_field_name="slug", **kwargs)
+
+
+# PostgreSQL's timestamptz takes UTC offsets up to 15:59; Python's datetime up to 23:59.
+MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
+
+
+class PostgresIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        moment = super().to_python(value)
+        offset = moment.utcoffset() if moment is not None else None
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise ValidationError(
+                "The UTC offset must be between -15:59 and +15:59.", code="invalid"
+            )
+        return moment
+
+
+class IsoDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 time filter that refuses what PostgreSQL would refuse, with a 400."""
+
+    field_class = PostgresIsoDateTimeField

@@ -3,7 +3,10 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class CappedPageNumberPagination(PageNumberPagination):
-    """Page-number pagination whose ``page_size`` a client may choose, up to 500."""
+    """Page-number pagination whose ``page_size`` a client may choose, up to 500.
+
+    A size out of bounds is a 400, as the schema's bounds promise, not silently capped.
+    """
 
     page_size_query_param = "page_size"
     max_page_size = 500
@@ -16,8 +19,18 @@ class CappedPageNumberPagination(PageNumberPagination):
             size = int(raw)
         except ValueError:
             size = 0
-        if size < 1:
+        if not 1 <= size <= self.max_page_size:
             raise ValidationError(
                 {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
             )
-        return min(size, self.max_page_size)
+        return size
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        return [
+            {**parameter, "schema": {**parameter["schema"], **bounds.get(parameter["name"], {})}}
+            for parameter in super().get_schema_operation_parameters(view)
+        ]

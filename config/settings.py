@@ -47,6 +47,15 @@ ALLOWED_HOSTS = env_list(
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_ENV=production")
+# Production settings served over plain HTTP to this machine only (`make serve`): HTTPS
+# redirects, secure cookies and HSTS would lock a browser out of http://127.0.0.1.
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+LOOPBACK_HTTP = PRODUCTION and env_flag("DJANGO_LOOPBACK_HTTP", default=False)
+if LOOPBACK_HTTP and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_LOOPBACK_HTTP serves plain HTTP: DJANGO_ALLOWED_HOSTS may then name only "
+        f"{', '.join(sorted(LOOPBACK_HOSTS))}"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -72,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.api_middleware.ApiJsonErrorsMiddleware",
+    "config.api_query.UnknownQueryParametersMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,26 +170,39 @@ PASSAGE_MAX_WORDS = int(os.environ.get("PASSAGE_MAX_WORDS", "250"))
 PUBLIC_READ = env_flag("PUBLIC_READ", default=True)
 
 # --- The API ----------------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For: 0 (none,
+# the default) trusts only the connection's address. See config/throttling.py.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call is then told 401 with a
         # `WWW-Authenticate: Token` challenge, not a bare 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "annotations.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["annotations.permissions.ReadPublicOrAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.ApiAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "600/minute"),
         "user": os.environ.get("API_USER_RATE", "3000/minute"),
+        # Each token request checks a password (about 0.6 s of hashing on a small
+        # machine): per address, and per username from anywhere.
+        "token": os.environ.get("API_TOKEN_RATE", "20/minute"),
+        "token_username": os.environ.get("API_TOKEN_USERNAME_RATE", "10/minute"),
     },
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -202,7 +226,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if PRODUCTION:
+if LOOPBACK_HTTP:
+    # The HTTPS checks, which plain HTTP on loopback cannot pass, and only those.
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+elif PRODUCTION:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True

@@ -11,12 +11,13 @@ A role's client authenticates with a token, the way scripts do. ``url`` and
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotations.services import api_token_issue
 from tests.conftest import ROLES
 
 # Refused anonymous requests are 403, not 401: the first authentication class in
@@ -28,6 +29,9 @@ EVERYONE = dict.fromkeys(ROLES, 200)
 LOGGED_IN = {**EVERYONE, "anonymous": ANONYMOUS_REFUSED}
 NOBODY = {**dict.fromkeys(ROLES, 403), "anonymous": ANONYMOUS_REFUSED}
 TAGGERS = {**NOBODY, "researcher": 201, "other_researcher": 201, "staff": 201}
+
+
+_token_numbers = itertools.count(1)
 
 
 def owner_or_staff(status: int) -> dict[str, int]:
@@ -54,11 +58,15 @@ class RoleClients:
         return self._clients[role]
 
 
+def token_key(user: User) -> str:
+    """A new API token's key for the user; earlier ones keep working."""
+    return api_token_issue(user=user, name=f"test client {next(_token_numbers)}").key
+
+
 def token_client(user: User | None) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_key(user)}")
     return client
 
 

@@ -14,11 +14,11 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 
 from annotations.services import tag_create
 from config.wsgi import application
+from tests.api_roles import token_key
 
 # Examples per operation and role, on top of schemathesis' own coverage cases.
 MAX_EXAMPLES = 20
@@ -55,8 +55,7 @@ class RoleToken:
 @pytest.fixture(params=["anonymous", "researcher"])
 def role(request, researcher, monkeypatch) -> str:
     if request.param == "researcher":
-        token, _ = Token.objects.get_or_create(user=researcher)
-        monkeypatch.setattr(RoleToken, "key", token.key)
+        monkeypatch.setattr(RoleToken, "key", token_key(researcher))
     return request.param
 
 

@@ -115,11 +115,8 @@ def test_exports_are_read_only(clients, make_tag, url):
 def test_token_for_username_and_password(researcher):
     client = APIClient()
     response = client.post("/api/auth/token/", {"username": "rosa", "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 201
     token = response.json()["token"]
-    again = client.post("/api/auth/token/", {"username": "rosa", "password": PASSWORD},
-                        format="json")
-    assert again.json() == {"token": token}
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/tags/").status_code == 200
 
@@ -324,9 +321,9 @@ def test_tag_list_queries_do_not_grow_with_tags(clients, make_tag, client,
     assert response.json()["count"] == 20
 
 
-def test_page_size_is_capped(clients, make_tag, client):
+def test_page_size_and_page_are_bounded(clients, make_tag, client):
     make_tag()
-    assert client.get("/api/tags/", {"page_size": 10_000}).status_code == 200
+    assert client.get("/api/tags/", {"page_size": 10_000}).status_code == 400
     assert client.get("/api/tags/", {"page": 99}).status_code == 404
 
 

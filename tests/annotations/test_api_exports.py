@@ -19,8 +19,9 @@ TEXT = (
     "Steelworkers in Magnitogorsk could not strike: the combine owned their flats, and the "
     "director handed out the flats. Steelworkers knew it."
 )
-EXCERPT_COLUMNS = ["tag", "text", "theme", "source", "citation", "chapter", "authors", "passage",
-                   "permalink", "tagger", "memo", "created"]
+EXCERPT_COLUMNS = ["tag", "context_before", "text", "context_after", "theme", "theme_slug",
+                   "source", "citation", "chapter", "authors", "passage", "permalink", "tagger",
+                   "memo", "created"]
 
 
 @pytest.fixture
@@ -62,8 +63,8 @@ def test_excerpt_rows(tags, passages, client, django_assert_num_queries):
     assert second["authors"] == "Marina Kiblitskaya"
     assert first["citation"] == "Test Author, Test source crowley-test (1995)."
     assert first["permalink"] == f"http://testserver/passages/{passages[0].pk}/"
-    assert (first["theme"], first["source"], first["tagger"]) == (
-        "collective-action", "crowley-test", "rosa")
+    assert (first["theme"], first["theme_slug"], first["source"], first["tagger"]) == (
+        "Collective action", "collective-action", "crowley-test", "rosa")
     whole = client.get("/api/excerpts/", {"theme": "paternalism"}).json()["results"][0]
     assert whole["text"] == TEXT
 
@@ -80,6 +81,36 @@ def test_csv_export_streams_with_a_filename(tags, client):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == EXCERPT_COLUMNS
     assert [row[0] for row in rows[1:]] == [str(tags[0].pk)]
+
+
+def test_span_excerpts_come_with_their_context(tags, passages, client):
+    rows = {row["tag"]: row for row in client.get("/api/excerpts/").json()["results"]}
+    span = rows[tags[0].pk]
+    assert span["context_before"] == "Steelworkers in Magnitogorsk "
+    assert span["context_after"] == TEXT[TEXT.index(": the combine"):][:120]
+    assert span["context_before"] + span["text"] + span["context_after"] in TEXT
+    whole = rows[tags[1].pk]
+    assert (whole["context_before"], whole["context_after"]) == ("", "")
+
+
+def test_an_orphans_excerpt_keeps_its_stored_context(tags, client):
+    Tag.objects.filter(pk=tags[0].pk).update(passage=None)
+    row = client.get("/api/excerpts/", {"theme": "collective-action"}).json()["results"][-1]
+    assert (row["context_before"], row["context_after"]) == (tags[0].prefix, tags[0].suffix)
+
+
+@pytest.mark.parametrize("flag", ["1", "true"])
+def test_csv_for_excel_starts_with_a_byte_order_mark(tags, client, flag):
+    body = b"".join(client.get("/api/excerpts/", {"format": "csv", "bom": flag})
+                    .streaming_content)
+    assert body.startswith(b"\xef\xbb\xbftag,")
+    assert list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[0] == EXCERPT_COLUMNS
+
+
+def test_csv_has_no_byte_order_mark_unless_asked(tags, client):
+    body = b"".join(client.get("/api/excerpts/", {"format": "csv"}).streaming_content)
+    assert body.startswith(b"tag,")
+    assert client.get("/api/excerpts/", {"format": "csv", "bom": "maybe"}).status_code == 400
 
 
 def test_csv_by_accept_header_has_every_tag(tags, client):
@@ -138,8 +169,9 @@ def test_annotation_is_json_ld(tags, client):
     assert annotation["creator"] == {"type": "Person", "nickname": "rosa"}
     assert annotation["created"] and annotation["modified"]
     assert annotation["body"] == [
-        {"id": "http://testserver/api/themes/collective-action/", "type": "TextualBody",
-         "purpose": "tagging", "value": "Collective action"},
+        {"type": "TextualBody", "purpose": "tagging", "value": "Collective action"},
+        {"type": "SpecificResource", "purpose": "classifying",
+         "source": "http://testserver/api/themes/collective-action/"},
         {"type": "TextualBody", "purpose": "commenting", "value": tags[0].memo,
          "format": "text/plain"},
     ]

@@ -8,9 +8,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from annotations.models import Tag
+from tests.api_roles import token_key
 
 CLIENTS = 20
 TIMEOUT_SECONDS = 20
@@ -33,7 +33,7 @@ def _request(url: str, *, method: str, token: str, body: dict | None = None) -> 
 def test_concurrent_clients_create_and_delete_tags(live_server, make_passage, themes, make_user):
     passage = make_passage("Workers and managers bargained over bonuses and the plan. " * 3)
     users = [make_user(f"coder{index}", role="researcher") for index in range(CLIENTS)]
-    tokens = [Token.objects.create(user=user).key for user in users]
+    tokens = [token_key(user) for user in users]
     shared_owner_token = tokens[0]
     doomed = Tag.objects.create(
         source=passage.source, passage=passage, theme=themes["workerism"], user=users[0],

@@ -1,0 +1,26 @@
+"""gunicorn's settings for ``make serve`` and a real deployment: ``gunicorn -c config/gunicorn.py
+config.wsgi``. Each can be overridden from the environment."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# The usual rule for synchronous workers: requests wait on PostgreSQL about as long as
+# they compute, so two per core keep the cores busy, plus one.
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 20
+# Recycles workers now and then, so a slow leak never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+
+
+def post_worker_init(worker) -> None:
+    """Builds what the first API request would otherwise wait for: the OpenAPI schema
+    from which unknown query parameters are told (config/api_query.py)."""
+    from config.api_query import documented_query_parameters
+
+    documented_query_parameters()

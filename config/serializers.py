@@ -1,0 +1,38 @@
+"""Writes say what they would not do: a field a request may not send is a 400.
+
+DRF ignores keys a serializer does not declare, so a PATCH that tries to move a tag
+(``{"start": 0}``) would answer 200 having changed nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+
+class StrictFieldsMixin:
+    """Refuses keys that are not writable fields of the serializer, naming each.
+
+    ``read_only_fields`` names the fields the resource shows but a write may not
+    change, for a clearer message than "unknown".
+    """
+
+    read_only_fields: tuple[str, ...] = ()
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            refused = {
+                key: [self._refusal(key)]
+                for key in data
+                if key not in self.fields or self.fields[key].read_only
+            }
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
+
+    def _refusal(self, key: str) -> str:
+        writable = ", ".join(name for name, field in self.fields.items() if not field.read_only)
+        if key in self.read_only_fields:
+            return f"This field cannot be changed here; you may send: {writable}."
+        return f"Unknown field; you may send: {writable}."
