@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import views
+from annotations import team_views, views
 
 app_name = "annotations"
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     # Before the slug route, which would otherwise take "orphans" for a theme.
     path("themes/orphans/", views.orphan_list, name="orphan-list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    # Team coding: coding status, agreement, two coders compared.
+    path("agreement/", team_views.agreement_page, name="agreement"),
+    path("compare/", team_views.compare_page, name="compare"),
+    path("sections/<int:pk>/coding/", team_views.section_coding, name="section-coding"),
+    path("tags/<int:pk>/adopt/", team_views.tag_adopt, name="tag-adopt"),
+    path("disagreement-memos/", team_views.disagreement_memo, name="disagreement-memo"),
 ]

@@ -14,6 +14,9 @@ API_ENTRY_POINTS = {
     "excerpts": "api-excerpt-list",
     "annotations": "api-annotation-list",
     "kwic": "api-kwic",
+    "agreement": "api-agreement",
+    "coding-status": "api-coding-status-list",
+    "disagreement-memos": "api-disagreement-memo-list",
     "schema": "api-schema",
     "docs": "api-docs",
 }
