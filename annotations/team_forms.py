@@ -13,11 +13,22 @@ from config.filters import ExistingChoiceField
 from corpus.models import Passage, Section, Source
 
 
-class CodersField(forms.ModelMultipleChoiceField):
-    """Coders by username, as ``coders=a,b`` (the API), ``coders=a&coders=b`` (the page's
-    checkboxes) or both; the users come back in the order named."""
+class CodersWidget(forms.CheckboxSelectMultiple):
+    """Reads ``coders=a,b`` (the API, links) and ``coders=a&coders=b`` (the checkboxes)
+    alike, so a link's coders show as ticked boxes."""
 
-    widget = forms.CheckboxSelectMultiple
+    def value_from_datadict(self, data, files, name) -> list[str]:
+        values = super().value_from_datadict(data, files, name)
+        if isinstance(values, str):
+            values = [values]
+        return [name.strip() for item in values or [] for name in str(item).split(",")
+                if name.strip()]
+
+
+class CodersField(forms.ModelMultipleChoiceField):
+    """Coders by username; the users come back in the order named."""
+
+    widget = CodersWidget
 
     def __init__(self, *, minimum: int = 2, maximum: int | None = None, **kwargs) -> None:
         kwargs.setdefault("error_messages", {
@@ -29,8 +40,7 @@ class CodersField(forms.ModelMultipleChoiceField):
         self.minimum, self.maximum = minimum, maximum
 
     def clean(self, value) -> list[AbstractBaseUser]:
-        names = [name.strip() for item in value or [] for name in str(item).split(",")]
-        names = [name for name in names if name]
+        names = [str(name) for name in value or []]
         if any("\x00" in name for name in names):
             # PostgreSQL refuses NUL in text (a 500); no username contains one.
             raise forms.ValidationError("A coder's name cannot contain a NUL character.")
@@ -58,6 +68,14 @@ class AgreementQueryForm(forms.Form):
         if source and section and section.source_id != source.pk:
             self.add_error("section", "That section is not in that source.")
         return data
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].label_from_instance = section_label
+
+
+def section_label(section: Section) -> str:
+    return f"{section.source.authors} {section.source.year}: {section}"
 
 
 class CompareForm(forms.Form):

@@ -11,7 +11,7 @@ from functools import reduce
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Length
 
 from annotations import agreement
@@ -75,9 +75,10 @@ def coder_list() -> QuerySet:
 
     Not every account, so that naming coders does not tell who has an account.
     """
+    has_tagged = Exists(Tag.objects.filter(user=OuterRef("pk")))
+    has_finished = Exists(SectionCoding.objects.filter(user=OuterRef("pk")))
     return (
-        get_user_model().objects.filter(Q(tags__isnull=False) | Q(section_codings__isnull=False))
-        .distinct()
+        get_user_model().objects.filter(has_tagged | has_finished)
         .only("id", "username")
         .order_by("username")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -22,9 +24,11 @@ def _compare_url(team) -> str:
 def test_agreement_page_explains_and_cites(team, client):
     section_coding_mark(user=team.rosa, section=team.passages[0].section)
     section_coding_mark(user=team.karl, section=team.passages[0].section)
-    page = client.get("/agreement/", {"coders": ["rosa", "karl"]})
+    page = client.get("/agreement/", {"coders": "rosa,karl"})
     html = page.content.decode()
     assert page.status_code == 200
+    # A link's coders show as ticked boxes.
+    assert re.search(r'name="coders" value="karl"[^>]*checked', html)
     assert "Computing Krippendorff's Alpha-Reliability" in html
     assert 'data-theme="paternalism"' in html
     assert "3 passages" in html
