@@ -171,3 +171,23 @@ def test_coding_status_tag_for_the_reader(team, rf: RequestFactory, django_asser
                                     "request": request, "user": team.rosa, "can_tag": True}))
     assert html.count("Mark this chapter done") == 2
     assert html.count("Finished by karl.") == 1
+
+
+def test_hostile_text_stays_text(client, make_user, make_passage, themes):
+    payload = '<img src=x onerror="alert(1)">'
+    passage = make_passage(f"Flats for loyal workers {payload} and vouchers.",
+                           section_title=f"Chapter {payload}")
+    first, second = make_user(f"a{payload}", role="researcher"), make_user("b", role="researcher")
+    tag_create(user=first, passage=passage, theme=themes["paternalism"], start=0, end=30)
+    DisagreementMemo.objects.create(source_id=passage.source_id, passage=passage,
+                                    theme=themes["paternalism"], coder_a=first, coder_b=second,
+                                    author=first, text=payload)
+    section_coding_mark(user=second, section=passage.section)
+    client.force_login(second)
+    coders = f"{first.username},b"
+    for url, params in (("/compare/", {"section": passage.section_id, "coders": coders}),
+                        ("/agreement/", {"section": passage.section_id, "coders": coders}),
+                        ("/agreement/", {"coders": f"{payload},b"})):
+        html = client.get(url, params).content.decode()
+        assert "<img" not in html, url
+        assert "&lt;img src=x" in html, url
