@@ -195,3 +195,27 @@ def test_memo_on_a_disagreement(team, clients, client):
                                    format="json").status_code == 403
     assert clients("anonymous").post("/api/disagreement-memos/", payload,
                                      format="json").status_code == ANONYMOUS_REFUSED
+
+
+def test_list_queries_are_constant(team, client, themes, make_user, django_assert_num_queries):
+    section = team.passages[0].section
+
+    def grow(n: int) -> None:
+        for index in range(n):
+            coder = make_user(f"coder-{n}-{index}", role="researcher")
+            section_coding_mark(user=coder, section=section)
+            DisagreementMemo.objects.create(
+                source_id=section.source_id, passage=team.passages[0],
+                theme=themes["paternalism"], coder_a=team.rosa, coder_b=team.karl,
+                author=coder, text=f"Memo {index}.",
+            )
+
+    for n in (1, 4):
+        grow(n)
+        with django_assert_num_queries(2):  # count, page
+            assert client.get("/api/coding-status/").status_code == 200
+        with django_assert_num_queries(3):  # the section filter's check, count, page
+            response = client.get("/api/disagreement-memos/", {"section": section.pk})
+        assert response.status_code == 200
+        with django_assert_num_queries(2):  # the section, its marks
+            client.get(f"/api/sections/{section.pk}/coding/")
