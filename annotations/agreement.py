@@ -110,6 +110,23 @@ def intervals_merge(*, starts: NDArray[np.int64], ends: NDArray[np.int64],
     return starts[opens], merged_ends
 
 
+def intervals_difference(*, starts: NDArray[np.int64], ends: NDArray[np.int64],
+                         minus_starts: NDArray[np.int64], minus_ends: NDArray[np.int64],
+                         ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The parts of the first intervals that the second do not cover (both as
+    ``intervals_merge`` returns them: disjoint and sorted)."""
+    cuts = np.unique(np.concatenate([starts, ends, minus_starts, minus_ends]))
+    left, right = cuts[:-1], cuts[1:]
+
+    def covered(run_starts: NDArray[np.int64], run_ends: NDArray[np.int64]) -> NDArray:
+        run = np.searchsorted(run_starts, left, side="right") - 1
+        return (run >= 0) & (left < run_ends[np.maximum(run, 0)]) if len(run_starts) else (
+            np.zeros(len(left), dtype=bool))
+
+    keep = covered(starts, ends) & ~covered(minus_starts, minus_ends)
+    return intervals_merge(starts=left[keep], ends=right[keep])
+
+
 def character_counts(*, coder_index: NDArray[np.int64], starts: NDArray[np.int64],
                      ends: NDArray[np.int64], coders: int, characters: int) -> BinaryCounts:
     """One theme at character level, from its tags as intervals of one text of

@@ -231,6 +231,9 @@ class Disagreement:
     kind: str
     # Characters of the passage that one coder's tags of the theme cover and the other's not.
     differing_characters: int
+    # Those characters as pieces of text: covered by the first coder only, the second only.
+    only_a: list[str]
+    only_b: list[str]
     tags_a: list[TagRow]
     tags_b: list[TagRow]
     memos: list[MemoRow]
@@ -299,14 +302,14 @@ def section_comparison(*, section: Section, coder_a: AbstractBaseUser,
         tags_b = [tag for tag in tags[pk] if tag.user_id == coder_b.pk]
         compared.append(PassageComparison(
             pk=pk, kind=kind, note_label=note_label, text=text, tags_a=tags_a, tags_b=tags_b,
-            disagreements=_disagreements(length=len(text), tags_a=tags_a, tags_b=tags_b,
+            disagreements=_disagreements(text=text, tags_a=tags_a, tags_b=tags_b,
                                          themes=themes, memos=memos, passage_id=pk),
         ))
     return SectionComparison(section=section, coder_a=coder_a, coder_b=coder_b,
                              passages=compared, status=section_coding_status(section=section))
 
 
-def _disagreements(*, length: int, tags_a: list[TagRow], tags_b: list[TagRow],
+def _disagreements(*, text: str, tags_a: list[TagRow], tags_b: list[TagRow],
                    themes: dict[int, Theme], memos: dict, passage_id: int) -> list[Disagreement]:
     found = []
     for theme_id, theme in themes.items():
@@ -314,24 +317,35 @@ def _disagreements(*, length: int, tags_a: list[TagRow], tags_b: list[TagRow],
         mine_b = [tag for tag in tags_b if tag.theme_id == theme_id]
         if not mine_a and not mine_b:
             continue
-        differing = _differing_characters(length=length, tags_a=mine_a, tags_b=mine_b)
-        if mine_a and mine_b and not differing:
+        only_a, only_b = _words_covered_by_one(text=text, tags_a=mine_a, tags_b=mine_b)
+        if mine_a and mine_b and not (only_a or only_b):
             continue
         kind = (DisagreementKind.SPANS if mine_a and mine_b
                 else DisagreementKind.ONLY_A if mine_a else DisagreementKind.ONLY_B)
-        found.append(Disagreement(theme=theme, kind=kind, differing_characters=differing,
-                                  tags_a=mine_a, tags_b=mine_b,
-                                  memos=memos.get((passage_id, theme_id), [])))
+        found.append(Disagreement(
+            theme=theme, kind=kind,
+            differing_characters=sum(map(len, only_a)) + sum(map(len, only_b)),
+            only_a=only_a, only_b=only_b, tags_a=mine_a, tags_b=mine_b,
+            memos=memos.get((passage_id, theme_id), []),
+        ))
     return found
 
 
-def _differing_characters(*, length: int, tags_a: list[TagRow], tags_b: list[TagRow]) -> int:
-    tags = [(0, tag) for tag in tags_a] + [(1, tag) for tag in tags_b]
-    counts = agreement.character_counts(
-        coder_index=np.array([coder for coder, _ in tags], dtype=np.int64),
-        starts=np.array([tag.start or 0 for _, tag in tags], dtype=np.int64),
-        ends=np.array([length if tag.end is None else tag.end for _, tag in tags],
-                      dtype=np.int64),
-        coders=2, characters=length,
+def _covered(*, length: int, tags: list[TagRow]) -> tuple[np.ndarray, np.ndarray]:
+    return agreement.intervals_merge(
+        starts=np.array([tag.start or 0 for tag in tags], dtype=np.int64),
+        ends=np.array([length if tag.end is None else tag.end for tag in tags], dtype=np.int64),
     )
-    return int(counts.marked_by[1])
+
+
+def _words_covered_by_one(*, text: str, tags_a: list[TagRow], tags_b: list[TagRow],
+                          ) -> tuple[list[str], list[str]]:
+    """The pieces of text one coder's tags cover and the other's do not, each way."""
+    covered_a = _covered(length=len(text), tags=tags_a)
+    covered_b = _covered(length=len(text), tags=tags_b)
+    pieces = []
+    for first, second in ((covered_a, covered_b), (covered_b, covered_a)):
+        starts, ends = agreement.intervals_difference(
+            starts=first[0], ends=first[1], minus_starts=second[0], minus_ends=second[1])
+        pieces.append([text[start:end] for start, end in zip(starts, ends, strict=True)])
+    return pieces[0], pieces[1]

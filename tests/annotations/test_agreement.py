@@ -129,3 +129,29 @@ def test_pooled_counts_add_up():
     pooled = first + second
     assert pooled.units == 4
     assert pooled.marks.tolist() == [1, 3]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_intervals_difference_matches_brute_force(seed):
+    rng = np.random.default_rng(500 + seed)
+
+    def random_runs():
+        starts = rng.integers(0, 80, size=int(rng.integers(0, 6)))
+        return agreement.intervals_merge(starts=starts,
+                                         ends=starts + rng.integers(1, 20, size=len(starts)))
+
+    (starts, ends), (minus_starts, minus_ends) = random_runs(), random_runs()
+    left, right = agreement.intervals_difference(starts=starts, ends=ends,
+                                                 minus_starts=minus_starts,
+                                                 minus_ends=minus_ends)
+    expected = np.zeros(100, dtype=bool)
+    for start, end in zip(starts, ends, strict=True):
+        expected[start:end] = True
+    for start, end in zip(minus_starts, minus_ends, strict=True):
+        expected[start:end] = False
+    found = np.zeros(100, dtype=bool)
+    for start, end in zip(left, right, strict=True):
+        assert not found[start:end].any()
+        found[start:end] = True
+    assert found.tolist() == expected.tolist()
+    assert all(b < a for a, b in zip(left[1:], right[:-1], strict=True))  # disjoint runs

@@ -66,6 +66,9 @@ def test_compare_lists_every_disagreement(team, client):
     # span; the note: paternalism by karl only.
     assert "3 disagreements" in html
     assert "both applied it, to different words" in html
+    first = team.passages[0].text
+    assert f'Only rosa: <mark class="hl only">{first[4:13]}</mark>' in html
+    assert f'Only karl: <mark class="hl only">{first[40:45]}</mark>' in html
     assert "karl applied it here, rosa did not." in html
     assert html.count('class="disagreement theme-') == 3
     section_id = team.passages[0].section_id
