@@ -24,6 +24,11 @@ def test_mark_done_compare_adopt_and_agreement_changes(
     flats, strike = (make_passage(text, source_slug="kotkin", section_title="Magnetic Mountain")
                      for text in (FLATS, STRIKE))
     tag_create(user=other_researcher, passage=flats, theme=themes["paternalism"])
+    # Both see informal relations in the strike, but in different words.
+    tag_create(user=researcher, passage=strike, theme=themes["informal-relations"],
+               start=0, end=20)
+    tag_create(user=other_researcher, passage=strike, theme=themes["informal-relations"],
+               start=4, end=33)
     for coder in (researcher, other_researcher):
         tag_create(user=coder, passage=strike, theme=themes["collective-action"])
     section_coding_mark(user=other_researcher, section=flats.section)
@@ -42,7 +47,7 @@ def test_mark_done_compare_adopt_and_agreement_changes(
 
     compare = f"/compare/?section={flats.section_id}&coders=rosa,karl"
     page.goto(compare)
-    expect(page.locator(".disagreement-count")).to_have_text("1 disagreement")
+    expect(page.locator(".disagreement-count")).to_have_text("2 disagreements")
     expect(page.locator(".coding-others")).to_have_text("Finished by karl.")
     requests = []
     page.on("request", lambda request: requests.append(request.method))
@@ -57,11 +62,12 @@ def test_mark_done_compare_adopt_and_agreement_changes(
     expect(row).to_contain_text("50.0%")
 
     page.goto(compare)
+    page.screenshot(path=artifacts_dir / "compare-disagreements.png", full_page=True)
     disagreement = page.locator('.disagreement[data-theme="paternalism"]')
     expect(disagreement).to_contain_text("karl applied it here, rosa did not.")
     disagreement.get_by_role("button", name=re.compile("Adopt as mine")).click()
     expect(page.get_by_role("status").filter(has_text="is now yours too")).to_be_visible()
-    expect(page.locator(".disagreement-count")).to_have_text("0 disagreements")
+    expect(page.locator(".disagreement-count")).to_have_text("1 disagreement")
     page.screenshot(path=artifacts_dir / "compare.png", full_page=True)
 
     page.get_by_role("link", name="Agreement on this section").click()
