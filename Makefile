@@ -68,3 +68,4 @@ bench: load
 	$(PY) bench/reader.py
 	$(PY) bench/export.py
 	$(PY) bench/analysis.py
+	$(PY) bench/agreement.py

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.urls import reverse
 
-from corpus.models import Passage, Source
+from corpus.models import Passage, Section, Source
 
 RESEARCHERS_GROUP = "researchers"
 # One limit for every way of writing a memo (reader, API, admin).
@@ -127,3 +127,63 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
+class SectionCoding(models.Model):
+    """A researcher's word that they have finished coding a section (chapter).
+
+    Agreement counts, by default, only the sections every compared coder has finished:
+    an uncoded chapter is missing data, not disagreement. A reload that removes a
+    section removes its marks with it (the chapter they vouched for is gone).
+    """
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="codings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="section_codings"
+    )
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["section", "done_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "user"], name="section_coding_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"section {self.section_id} done by {self.user_id}"
+
+
+class DisagreementMemo(models.Model):
+    """A note on where two coders disagree: one theme, one passage, one pair of coders.
+
+    The pair is stored in a fixed order (``coder_a`` has the smaller id), so the memo
+    is found whichever way round the comparison is opened. If a reload replaces the
+    passage the memo stays, detached (``passage`` null), with its source and theme.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    passage = models.ForeignKey(
+        Passage, on_delete=models.SET_NULL, related_name="disagreement_memos",
+        null=True, blank=True,
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+    coder_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+")
+    coder_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="disagreement_memos")
+    text = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [
+            models.Index(fields=["passage", "coder_a", "coder_b"], name="memo_passage_pair"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(coder_a__lt=F("coder_b")),
+                                   name="memo_coder_pair_ordered"),
+            models.CheckConstraint(condition=~Q(text=""), name="memo_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"memo on {self.theme_id} in {self.passage_id} by {self.author_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import token_views, views
+from annotations import team_views, token_views, views
 
 app_name = "annotations"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
     path("accounts/tokens/", token_views.token_list, name="token-list"),
     path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
+    # Team coding: coding status, agreement, two coders compared.
+    path("agreement/", team_views.agreement_page, name="agreement"),
+    path("compare/", team_views.compare_page, name="compare"),
+    path("sections/<int:pk>/coding/", team_views.section_coding, name="section-coding"),
+    path("tags/<int:pk>/adopt/", team_views.tag_adopt, name="tag-adopt"),
+    path("disagreement-memos/", team_views.disagreement_memo, name="disagreement-memo"),
 ]

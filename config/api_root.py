@@ -17,6 +17,9 @@ API_ENTRY_POINTS = {
     "cooccurrence": "api-cooccurrence",
     "themes_by_source": "api-themes-by-source",
     "themes_by_chapter": "api-themes-by-chapter",
+    "agreement": "api-agreement",
+    "coding-status": "api-coding-status-list",
+    "disagreement-memos": "api-disagreement-memo-list",
     "schema": "api-schema",
     "docs": "api-docs",
 }

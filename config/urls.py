@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("corpus.api")),
     path("", include("annotations.api")),
     path("", include("annotations.token_api")),
+    path("", include("annotations.team_api")),
     path("", include("search.api")),
     path("", include("analysis.api")),
 ]
