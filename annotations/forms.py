@@ -1,6 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from annotations.models import MEMO_MAX_CHARS, Theme
+from annotations.theme_selectors import (
+    THEME_MATCH_CHOICES,
+    theme_query_parse,
+    theme_slugs_split,
+)
 
 
 class TagCreateForm(forms.Form):
@@ -29,8 +35,53 @@ class TagMemoForm(forms.Form):
     memo = forms.CharField(required=False, max_length=MEMO_MAX_CHARS)
 
 
-class ReaderFilterForm(forms.Form):
-    theme = forms.SlugField(required=False)
+def _theme_choices(empty_label: str) -> list[tuple[str, str]]:
+    return [("", empty_label), *Theme.objects.values_list("slug", "name")]
+
+
+class ThemeSlugsField(forms.ChoiceField):
+    """Theme slugs, comma-separated (``a,b``), cleaned to a list; shown as a choice of one.
+
+    The slugs are resolved (former slugs too) by ``ThemeQueryForm.clean``.
+    """
+
+    def __init__(self, *, empty_label: str = "Any theme", **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(choices=lambda: _theme_choices(empty_label), **kwargs)
+
+    def to_python(self, value) -> list[str]:
+        return theme_slugs_split(super().to_python(value))
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)
+
+
+class ThemeQueryForm(forms.Form):
+    """``theme=a,b``, ``theme_match=any|all``, ``without_theme=c``: the one convention of
+    every theme filter (see ``annotations.theme_selectors``); cleaned into ``themes``."""
+
+    theme = ThemeSlugsField(label="Theme")
+    theme_match = forms.ChoiceField(
+        choices=THEME_MATCH_CHOICES, required=False,
+        label="Themes to match",
+        error_messages={"invalid_choice": "Use “any” or “all”, not “%(value)s”."},
+    )
+    without_theme = ThemeSlugsField(label="Without theme", empty_label="None")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        try:
+            data["themes"] = theme_query_parse(
+                theme=data.get("theme", []), match=data.get("theme_match", ""),
+                without=data.get("without_theme", []),
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+        return data
+
+
+class ReaderFilterForm(ThemeQueryForm):
     tagger = forms.CharField(required=False, max_length=150)
 
 

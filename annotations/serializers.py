@@ -29,7 +29,14 @@ class ThemeSlugField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str) or not slug_re.match(data):
             self.fail("does_not_exist", slug_name="slug", value=data)
-        return super().to_internal_value(data)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            # A slug the theme had before a rename or merge still names it.
+            former = Theme.objects.filter(slug_aliases__slug=data).first()
+            if former is None:
+                raise
+            return former
 
 
 @extend_schema_field(OpenApiTypes.URI)
