@@ -97,3 +97,42 @@ class TagReattachForm(forms.Form):
         error_messages={"required": "Give the passage's number."},
     )
     whole_passage = forms.BooleanField(required=False, label="Tag the whole passage")
+
+
+# --- The codebook page's forms (their selects are drawn from the codebook already read) --
+
+
+class ThemeEditForm(forms.Form):
+    """Rename, move, choose the number key and refine the criteria: the whole theme at
+    once; the service records only what changed."""
+
+    name = forms.CharField(max_length=100)
+    slug = forms.SlugField(max_length=64)
+    parent = forms.ModelChoiceField(
+        queryset=Theme.objects.all(), to_field_name="slug", required=False,
+        error_messages={"invalid_choice": "That theme is not in the codebook."},
+    )
+    key = forms.TypedChoiceField(
+        choices=[("", "none"), *((str(key), str(key)) for key in range(1, 10))],
+        coerce=int, empty_value=None, required=False,
+    )
+    definition = forms.CharField()
+    inclusion = forms.CharField(required=False)
+    exclusion = forms.CharField(required=False)
+
+
+class ThemeMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Theme.objects.all(), to_field_name="slug",
+        error_messages={"required": "Choose the theme to merge into.",
+                        "invalid_choice": "That theme is not in the codebook."},
+    )
+
+
+class ThemeMemoForm(forms.Form):
+    text = forms.CharField(max_length=MEMO_MAX_CHARS,
+                           error_messages={"required": "Write the memo first."})
+
+
+class TagExampleForm(forms.Form):
+    is_example = forms.BooleanField(required=False)

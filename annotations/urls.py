@@ -13,4 +13,8 @@ urlpatterns = [
     # Before the slug route, which would otherwise take "orphans" for a theme.
     path("themes/orphans/", views.orphan_list, name="orphan-list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("themes/<slug:slug>/edit/", views.theme_edit, name="theme-edit"),
+    path("themes/<slug:slug>/merge/", views.theme_merge, name="theme-merge"),
+    path("themes/<slug:slug>/memos/", views.theme_memo, name="theme-memo"),
+    path("tags/<int:pk>/example/", views.tag_example, name="tag-example"),
 ]
