@@ -224,6 +224,8 @@ class ThemeChangeListView(generics.ListAPIView):
     serializer_class = ThemeChangeSerializer
 
     def get_queryset(self) -> QuerySet[ThemeChange]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's visit
+            return ThemeChange.objects.none()
         return theme_change_list(theme=_theme_by_any_slug(Theme.objects.all(),
                                                           self.kwargs["slug"]))
 

@@ -62,10 +62,10 @@ class TagFilter(filters.FilterSet):
         fields = ["theme", "theme_match", "without_theme", "source", "section", "passage",
                   "user", "created_after"]
 
-    def _applied_together(self, queryset: QuerySet[Tag], name: str, value) -> QuerySet[Tag]:
+    def _applied_together(self, queryset: QuerySet[Tag], name: str, value: str) -> QuerySet[Tag]:
         return queryset
 
     def filter_queryset(self, queryset: QuerySet[Tag]) -> QuerySet[Tag]:
         queryset = super().filter_queryset(queryset)
-        themes = self.form.cleaned_data.get("themes")
+        themes = self.form.theme_query
         return queryset.filter(theme_query_tags_q(query=themes)) if themes else queryset

@@ -1,9 +1,13 @@
+from collections.abc import Callable
+from functools import cache, partial
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from annotations.models import MEMO_MAX_CHARS, Theme
 from annotations.theme_selectors import (
     THEME_MATCH_CHOICES,
+    ThemeQuery,
     theme_query_parse,
     theme_slugs_split,
 )
@@ -35,10 +39,6 @@ class TagMemoForm(forms.Form):
     memo = forms.CharField(required=False, max_length=MEMO_MAX_CHARS)
 
 
-def _theme_choices(empty_label: str) -> list[tuple[str, str]]:
-    return [("", empty_label), *Theme.objects.values_list("slug", "name")]
-
-
 class ThemeSlugsField(forms.ChoiceField):
     """Theme slugs, comma-separated (``a,b``), cleaned to a list; shown as a choice of one.
 
@@ -47,7 +47,12 @@ class ThemeSlugsField(forms.ChoiceField):
 
     def __init__(self, *, empty_label: str = "Any theme", **kwargs) -> None:
         kwargs.setdefault("required", False)
-        super().__init__(choices=lambda: _theme_choices(empty_label), **kwargs)
+        self.empty_label = empty_label
+        super().__init__(choices=self.themes_with_empty_label, **kwargs)
+
+    def themes_with_empty_label(self, themes: Callable[[], list] | None = None) -> list:
+        themes = themes() if themes else Theme.objects.values_list("slug", "name")
+        return [("", self.empty_label), *themes]
 
     def to_python(self, value) -> list[str]:
         return theme_slugs_split(super().to_python(value))
@@ -58,7 +63,7 @@ class ThemeSlugsField(forms.ChoiceField):
 
 class ThemeQueryForm(forms.Form):
     """``theme=a,b``, ``theme_match=any|all``, ``without_theme=c``: the one convention of
-    every theme filter (see ``annotations.theme_selectors``); cleaned into ``themes``."""
+    every theme filter (see ``annotations.theme_selectors``), parsed into ``theme_query``."""
 
     theme = ThemeSlugsField(label="Theme")
     theme_match = forms.ChoiceField(
@@ -68,10 +73,21 @@ class ThemeQueryForm(forms.Form):
     )
     without_theme = ThemeSlugsField(label="Without theme", empty_label="None")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Kept apart from cleaned_data, whose every item a FilterSet takes for a filter.
+        self.theme_query = ThemeQuery()
+        # Both selects list the codebook: read it once, when a select is drawn.
+        themes = cache(lambda: list(Theme.objects.values_list("slug", "name")))
+        for name in ("theme", "without_theme"):
+            field = self.fields[name]
+            if isinstance(field, ThemeSlugsField):
+                field.choices = partial(field.themes_with_empty_label, themes)
+
     def clean(self) -> dict:
         data = super().clean()
         try:
-            data["themes"] = theme_query_parse(
+            self.theme_query = theme_query_parse(
                 theme=data.get("theme", []), match=data.get("theme_match", ""),
                 without=data.get("without_theme", []),
             )

@@ -164,6 +164,11 @@ class ThemeChange(models.Model):
     def __str__(self) -> str:
         return f"{self.theme_id} {self.kind} by {self.user_id}"
 
+    @property
+    def fields_changed(self) -> list[tuple[str, object, object]]:
+        """``(field, before, after)`` for each field a rename, move or edit changed."""
+        return [(field, value, self.after.get(field)) for field, value in self.before.items()]
+
 
 class ThemeSlugAlias(models.Model):
     """A slug a theme had before (a rename, or a theme merged into it): links and scripts

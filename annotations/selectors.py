@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -11,7 +12,7 @@ from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from annotations.models import Tag, Theme, ThemeSlugAlias
-from annotations.theme_selectors import codebook_index, theme_ids_with_descendants
+from annotations.theme_selectors import theme_ids_with_descendants
 from corpus.models import Passage, Source
 
 
@@ -94,21 +95,20 @@ class ThemeChart:
 
 
 def theme_chart(*, themes: list[Theme] | None = None,
-                with_descendants: bool = False) -> ThemeChart:
+                subtrees: dict[int, frozenset[int]] | None = None) -> ThemeChart:
     """Tags per theme per source (placed tags only), for the codebook table and chart.
 
-    ``with_descendants``: a theme's row counts its sub-themes' tags too (for themes
-    none of which lies below another, such as one theme's page).
+    ``subtrees``: by theme id, the ids whose tags its row counts (itself and its
+    sub-themes, for one theme's page); by default each row counts its own tags.
     """
     themes = theme_list() if themes is None else themes
     sources = list(Source.objects.only("slug", "title", "authors", "year", "ordinal"))
-    index = codebook_index() if with_descendants else None
-    subtrees = {theme.pk: index.descendants(theme.pk) if index else {theme.pk} for theme in themes}
-    row_of = (
-        Case(*(When(theme__in=ids, then=Value(pk)) for pk, ids in subtrees.items()))
-        if index else F("theme_id")
-    )
-    tags = Tag.objects.filter(passage__isnull=False, theme__in=set().union(*subtrees.values()))
+    if subtrees:
+        row_of = Case(*(When(theme__in=ids, then=Value(pk)) for pk, ids in subtrees.items()))
+        tags = Tag.objects.filter(theme__in=set().union(*subtrees.values()))
+    else:
+        row_of, tags = F("theme_id"), Tag.objects.filter(theme__in=themes)
+    tags = tags.filter(passage__isnull=False)
     counts = {
         (row["row_theme"], row["source_id"]): row
         for row in tags.values("source_id", row_theme=row_of)
@@ -134,12 +134,16 @@ def theme_chart(*, themes: list[Theme] | None = None,
     return ThemeChart(sources=sources, rows=rows)
 
 
-def theme_excerpt_list(*, theme: Theme, source_slug: str = "") -> QuerySet[Tag]:
-    """Every placed tag of a theme or its sub-themes, in reading order of the sources."""
+def theme_excerpt_list(*, theme: Theme, source_slug: str = "",
+                       subtree_ids: Iterable[int] | None = None) -> QuerySet[Tag]:
+    """Every placed tag of a theme or its sub-themes, in reading order of the sources.
+
+    ``subtree_ids``: the theme's and its sub-themes' ids, if already known.
+    """
+    if subtree_ids is None:
+        subtree_ids = theme_ids_with_descendants(themes=[theme])
     tags = (
-        Tag.objects.filter(
-            theme__in=theme_ids_with_descendants(themes=[theme]), passage__isnull=False
-        )
+        Tag.objects.filter(theme__in=subtree_ids, passage__isnull=False)
         .select_related("passage__section", "source", "user", "theme")
         .defer("passage__search_vector")
         .order_by("source__ordinal", "source__slug", "passage__ordinal", "start", "id")

@@ -286,12 +286,32 @@ def theme_memo_list(*, theme: Theme) -> QuerySet[ThemeMemo]:
     return theme.memos.select_related("user")
 
 
-def theme_ancestors(*, theme: Theme) -> list[Theme]:
-    """From the top-level theme down to this theme's parent (one query)."""
-    index = codebook_index()
+@dataclass(frozen=True)
+class ThemeFamily:
+    """A theme's place in the tree, for its page."""
+
+    ancestors: list[Theme]  # from the top level down to its parent
+    children: list[Theme]
+    subtree_ids: frozenset[int]  # itself and every theme below it
+    themes: list[Theme]  # the whole codebook, in order
+
+
+def theme_family(*, theme: Theme) -> ThemeFamily:
+    """One query: the whole (small) codebook, walked here."""
+    themes = list(Theme.objects.all())
+    by_id = {item.pk: item for item in themes}
+    children = defaultdict(list)
+    for item in themes:
+        children[item.parent_id].append(item.pk)
+    index = CodebookIndex(parents={item.pk: item.parent_id for item in themes}, slugs={},
+                          former_slugs={}, children=dict(children))
     chain, current = [], index.parents.get(theme.pk)
     while current is not None and current not in chain:
         chain.append(current)
         current = index.parents.get(current)
-    by_id = Theme.objects.in_bulk(chain) if chain else {}
-    return [by_id[pk] for pk in reversed(chain)]
+    return ThemeFamily(
+        ancestors=[by_id[pk] for pk in reversed(chain)],
+        children=[by_id[pk] for pk in children.get(theme.pk, [])],
+        subtree_ids=index.descendants(theme.pk),
+        themes=themes,
+    )

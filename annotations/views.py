@@ -39,9 +39,9 @@ from annotations.selectors import (
 )
 from annotations.theme_selectors import (
     codebook_tree,
-    theme_ancestors,
     theme_change_list,
     theme_example_list,
+    theme_family,
     theme_get_by_any_slug,
     theme_memo_list,
 )
@@ -221,16 +221,17 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(f"{theme.get_absolute_url()}{query}", permanent=True)
     form = ThemeExcerptFilterForm(request.GET)
     source_slug = form.cleaned_data["source"] if form.is_valid() else ""
-    excerpts = theme_excerpt_list(theme=theme, source_slug=source_slug)
+    family = theme_family(theme=theme)
+    excerpts = theme_excerpt_list(theme=theme, source_slug=source_slug,
+                                  subtree_ids=family.subtree_ids)
     context = {
         "theme": theme,
-        "ancestors": theme_ancestors(theme=theme),
-        "children": list(theme.children.all()),
-        "themes": theme_list(),
+        "family": family,
+        "themes": family.themes,
         "memos": theme_memo_list(theme=theme),
         "examples": theme_example_list(theme=theme),
         "changes": theme_change_list(theme=theme),
-        "chart": theme_chart(themes=[theme], with_descendants=True),
+        "chart": theme_chart(themes=[theme], subtrees={theme.pk: family.subtree_ids}),
         "source_slug": source_slug,
         "page": Paginator(excerpts, EXCERPTS_PER_PAGE).get_page(request.GET.get("page")),
     }

@@ -26,7 +26,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "source": source,
         "reading": source_reading(
-            source=source, themes=filters.get("themes"), tagger=filters.get("tagger", "")
+            source=source, themes=form.theme_query, tagger=filters.get("tagger", "")
         ),
         "themes": theme_list(),
         "filters": filters,

@@ -107,7 +107,7 @@ class SearchForm(ThemeQueryForm):
     def filters(self) -> SearchFilters:
         data = self.cleaned_data
         return SearchFilters(
-            theme=data["themes"] or None,
+            theme=self.theme_query or None,
             source=data["source"],
             section=data["section"],
             author=data["author"],
