@@ -92,8 +92,7 @@ class ThemeQueryForm(forms.Form):
                 without=data.get("without_theme", []),
             )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field, messages)
+            self.add_error(None, error)
         return data
 
 

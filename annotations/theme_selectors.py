@@ -129,7 +129,10 @@ def theme_query_parse(*, theme: Sequence[str] = (), match: str = "",
     Raises ``ValidationError`` keyed ``theme`` / ``without_theme`` naming unknown slugs.
     """
     if match not in ("", THEME_MATCH_ANY, THEME_MATCH_ALL):
-        raise ValidationError({"theme_match": f"Use “any” or “all”, not “{match}”."})
+        raise ValidationError({"theme_match": ValidationError(
+            "Use “any” or “all”, not “%(value)s”.", code="invalid_choice",
+            params={"value": match},
+        )})
     if not theme and not without:
         return ThemeQuery()
     index = codebook_index()
@@ -138,7 +141,11 @@ def theme_query_parse(*, theme: Sequence[str] = (), match: str = "",
     for name, slugs in (("theme", theme), ("without_theme", without)):
         unknown = [slug for slug in slugs if index.resolve(slug) is None]
         if unknown:
-            errors[name] = [f"No theme with slug “{slug}”." for slug in unknown]
+            errors[name] = [
+                ValidationError("No theme with slug “%(value)s”.", code="invalid_choice",
+                                params={"value": slug})
+                for slug in unknown
+            ]
         resolved[name] = [index.descendants(index.resolve(slug)) for slug in slugs
                           if slug not in unknown]
     if errors:

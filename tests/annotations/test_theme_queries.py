@@ -159,7 +159,8 @@ def test_api_theme_filter_takes_a_former_slug(codebook):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"theme": "nope"}, "theme"), ({"without_theme": "paternalism,nope"}, "without_theme"),
+    [({"theme": "nope"}, "theme"), ({"theme": "100%s"}, "theme"),
+     ({"without_theme": "paternalism,nope"}, "without_theme"),
      ({"theme": "paternalism", "theme_match": "most"}, "theme_match")],
 )
 def test_api_unknown_slugs_are_400(codebook, params, field):
