@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -5,17 +6,43 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from annotations.models import Tag, Theme
+from annotations.models import Tag, Theme, ThemeSlugAlias
 from annotations.services import tag_update, theme_delete, theme_validate_deletable
+
+
+class ThemeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "slug", "parent", "key", "definition", "inclusion", "exclusion",
+                  "colour", "order"]
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if ThemeSlugAlias.objects.filter(slug=slug).exists():
+            raise ValidationError("A theme had this slug before, and it still leads there.")
+        return slug
 
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "colour", "order", "tag_count"]
+    """New themes are added here; renaming, moving and merging happen on the codebook
+    page, which keeps each change in the theme's history and its old slug working."""
+
+    form = ThemeAdminForm
+    list_display = ["name", "slug", "parent", "key", "colour", "order", "tag_count"]
     list_editable = ["order"]
+    list_select_related = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "definition"]
     actions = ["delete_unused_themes"]
+    # Through the codebook page only, where the services record them.
+    TREE_FIELDS = ["name", "slug", "parent", "key"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Theme | None = None) -> list[str]:
+        return self.TREE_FIELDS if obj is not None else []
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Theme | None = None) -> dict:
+        return {} if obj is not None else self.prepopulated_fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Theme]:
         return super().get_queryset(request).annotate(tag_count=Count("tags"))

@@ -27,6 +27,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,8 +37,13 @@ from rest_framework.views import APIView
 
 from annotations import w3c
 from annotations.filters import TagFilter
-from annotations.models import Tag, Theme
-from annotations.permissions import IsTagger, IsTagOwnerOrStaff, ReadPublicOrAuthenticated
+from annotations.models import Tag, Theme, ThemeChange
+from annotations.permissions import (
+    IsCodebookEditor,
+    IsTagger,
+    IsTagOwnerOrStaff,
+    ReadPublicOrAuthenticated,
+)
 from annotations.renderers import CSVRenderer, JSONLDRenderer, csv_stream
 from annotations.selectors import (
     annotation_list,
@@ -56,8 +62,12 @@ from annotations.serializers import (
     TagCreateSerializer,
     TagSerializer,
     TagUpdateSerializer,
+    ThemeChangeSerializer,
     ThemeDetailSerializer,
+    ThemeMergeResultSerializer,
+    ThemeMergeSerializer,
     ThemeSerializer,
+    ThemeUpdateSerializer,
 )
 from annotations.services import (
     BulkItemError,
@@ -68,6 +78,8 @@ from annotations.services import (
     tag_update,
     tags_bulk_apply,
 )
+from annotations.theme_selectors import theme_change_list
+from annotations.theme_services import theme_merge, theme_update
 from config.api_errors import ItemErrors
 from config.parsers import DepthLimitedJSONParser
 
@@ -109,19 +121,93 @@ class ThemeListView(generics.ListAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="One theme", description="With its counts per source.")
+    get=extend_schema(
+        summary="One theme",
+        description="With its counts per source. A former slug (before a rename or a merge) "
+        "finds the theme it became.",
+    ),
+    patch=extend_schema(
+        summary="Rename, move or edit a theme",
+        description="Any of its fields; `parent` moves it (never below itself), `slug` "
+        "renames it (the old slug keeps working). Each change is kept in its history. "
+        "Researchers and staff.",
+        request=ThemeUpdateSerializer,
+        responses={200: ThemeDetailSerializer},
+        examples=[OpenApiExample("Move and rename", request_only=True,
+                                 value={"name": "Housing", "parent": "paternalism"})],
+    ),
 )
-class ThemeDetailView(generics.RetrieveAPIView):
+class ThemeDetailView(generics.RetrieveUpdateAPIView):
+    permission_classes = [ReadPublicOrAuthenticated | IsCodebookEditor]
     serializer_class = ThemeDetailSerializer
     lookup_field = "slug"
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Theme]:
         return theme_list_with_counts()
 
     def get_object(self) -> Theme:
-        theme = super().get_object()
+        theme = _theme_by_any_slug(self.get_queryset(), self.kwargs["slug"])
+        self.check_object_permissions(self.request, theme)
         theme.by_source = theme_counts_by_source(theme=theme)
         return theme
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        theme = _theme_by_any_slug(Theme.objects.all(), self.kwargs["slug"])
+        serializer = ThemeUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        theme = theme_update(user=request.user, theme=theme, **serializer.validated_data)
+        self.kwargs["slug"] = theme.slug
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+def _theme_by_any_slug(themes: QuerySet[Theme], slug: str) -> Theme:
+    theme = themes.filter(slug=slug).first() or themes.filter(slug_aliases__slug=slug).first()
+    if theme is None:
+        raise NotFound(f"No theme with slug “{slug}”.")
+    return theme
+
+
+@extend_schema(
+    summary="Merge a theme into another",
+    description="Every tag of this theme becomes a tag of `into`; a tag identical to one "
+    "`into` has (same passage, tagger and span) is folded into the earlier of the two, "
+    "with both memos. Its sub-themes move under `into`, its slug keeps leading there, and "
+    "the theme itself is removed (its fields stay in the history). Researchers and staff.",
+    request=ThemeMergeSerializer,
+    responses={200: ThemeMergeResultSerializer},
+    examples=[OpenApiExample("Merge", request_only=True, value={"into": "paternalism"})],
+)
+class ThemeMergeView(APIView):
+    permission_classes = [IsCodebookEditor]
+
+    def post(self, request: Request, slug: str) -> Response:
+        theme = _theme_by_any_slug(Theme.objects.all(), slug)
+        serializer = ThemeMergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = theme_merge(user=request.user, theme=theme,
+                             into=serializer.validated_data["into"])
+        body = {
+            "theme": theme_list_with_counts().get(pk=result.theme.pk),
+            "tags_moved": result.tags_moved,
+            "tags_collapsed": result.tags_collapsed,
+            "children_moved": result.children_moved,
+        }
+        return Response(ThemeMergeResultSerializer(body, context={"request": request}).data)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="A theme's history",
+                      description="Renames, moves, merges and edits, newest first.")
+)
+class ThemeChangeListView(generics.ListAPIView):
+    serializer_class = ThemeChangeSerializer
+
+    def get_queryset(self) -> QuerySet[ThemeChange]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's visit
+            return ThemeChange.objects.none()
+        return theme_change_list(theme=_theme_by_any_slug(Theme.objects.all(),
+                                                          self.kwargs["slug"]))
 
 
 # --- Tags ---------------------------------------------------------------------
@@ -429,6 +515,9 @@ class AnnotationDetailView(AnnotationViewMixin, generics.RetrieveAPIView):
 urlpatterns = [
     path("themes/", ThemeListView.as_view(), name="api-theme-list"),
     path("themes/<slug:slug>/", ThemeDetailView.as_view(), name="api-theme-detail"),
+    path("themes/<slug:slug>/merge/", ThemeMergeView.as_view(), name="api-theme-merge"),
+    path("themes/<slug:slug>/history/", ThemeChangeListView.as_view(),
+         name="api-theme-history"),
     path("tags/", TagListView.as_view(), name="api-tag-list"),
     path("tags/bulk/", TagBulkView.as_view(), name="api-tag-bulk"),
     path("tags/<int:pk>/", TagDetailView.as_view(), name="api-tag-detail"),

@@ -13,6 +13,9 @@ STUDENTS_GROUP = "students"
 
 
 class Theme(models.Model):
+    # Where config.filters finds a theme by a slug it had before a rename or merge.
+    FORMER_SLUG_LOOKUP = "slug_aliases__slug"
+
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=100, unique=True)
     definition = models.TextField()
@@ -21,6 +24,12 @@ class Theme(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, related_name="children", null=True, blank=True,
         help_text="The broader theme this one refines, if any.",
+    )
+    inclusion = models.TextField(blank=True, help_text="When to apply the theme.")
+    exclusion = models.TextField(blank=True, help_text="When not to apply it, and what instead.")
+    key = models.PositiveSmallIntegerField(
+        null=True, blank=True, unique=True,
+        help_text="The number key (1-9) that applies it in the reader; blank for none.",
     )
 
     class Meta:
@@ -31,6 +40,9 @@ class Theme(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")), name="theme_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(key__isnull=True) | Q(key__gte=1, key__lte=9), name="theme_key_digit"
             ),
         ]
 
@@ -64,6 +76,9 @@ class Tag(models.Model):
     prefix = models.CharField(max_length=64, blank=True)
     suffix = models.CharField(max_length=64, blank=True)
     memo = models.TextField(blank=True)
+    is_example = models.BooleanField(
+        default=False, help_text="Shown in the codebook as an example of its theme."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -127,6 +142,8 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
+
+
 class SectionCoding(models.Model):
     """A researcher's word that they have finished coding a section (chapter).
 
@@ -187,3 +204,74 @@ class DisagreementMemo(models.Model):
 
     def __str__(self) -> str:
         return f"memo on {self.theme_id} in {self.passage_id} by {self.author_id}"
+
+
+# --- The codebook's history and notes -------------------------------------------
+
+THEME_KEYS = range(1, 10)
+
+
+class ThemeMemo(models.Model):
+    """A researcher's note on a theme: how it is used, doubts, decisions."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="memos")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="theme_memos"
+    )
+    text = models.TextField(max_length=MEMO_MAX_CHARS)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="theme_memo_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Memo on {self.theme_id} by {self.user_id}"
+
+
+class ThemeChange(models.Model):
+    """One change to the codebook, with the values before and after (JSON)."""
+
+    class Kind(models.TextChoices):
+        RENAME = "rename", "renamed"
+        MOVE = "move", "moved"
+        MERGE = "merge", "merged into it"
+        EDIT = "edit", "edited"
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="theme_changes"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["theme", "created"], name="theme_change_theme_created")]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id} {self.kind} by {self.user_id}"
+
+    @property
+    def fields_changed(self) -> list[tuple[str, object, object]]:
+        """``(field, before, after)`` for each field a rename, move or edit changed."""
+        return [(field, value, self.after.get(field)) for field, value in self.before.items()]
+
+
+class ThemeSlugAlias(models.Model):
+    """A slug a theme had before (a rename, or a theme merged into it): links and scripts
+    that use it keep reaching the theme."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="slug_aliases")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.slug

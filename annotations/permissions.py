@@ -2,7 +2,12 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from annotations.roles import user_can_change_tag, user_can_read, user_can_tag
+from annotations.roles import (
+    user_can_change_tag,
+    user_can_edit_codebook,
+    user_can_read,
+    user_can_tag,
+)
 
 
 class ReadPublicOrAuthenticated(BasePermission):
@@ -26,3 +31,10 @@ class IsTagOwnerOrStaff(BasePermission):
         if request.method in SAFE_METHODS:
             return user_can_read(user=request.user)
         return user_can_change_tag(user=request.user, tag_user_id=obj.user_id)
+
+
+class IsCodebookEditor(BasePermission):
+    """Researchers and staff: the roles that may rename, move and merge themes."""
+
+    def has_permission(self, request, view) -> bool:
+        return user_can_edit_codebook(user=request.user)

@@ -31,3 +31,8 @@ def user_can_change_tag(*, user: User, tag_user_id: int) -> bool:
 
 def user_can_read(*, user: User) -> bool:
     return settings.PUBLIC_READ or user.is_authenticated
+
+
+def user_can_edit_codebook(*, user: User) -> bool:
+    """Rename, move and merge themes, mark examples, write memos on themes."""
+    return user_can_tag(user=user)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest, NullIf, Substr
 
-from annotations.models import ApiToken, Tag, Theme
+from annotations.models import ApiToken, Tag, Theme, ThemeSlugAlias
+from annotations.theme_selectors import theme_ids_with_descendants
 from corpus.models import Passage, Source
 
 
@@ -66,20 +69,6 @@ def tags_by_passage(*, source: Source | None = None,
     return dict(grouped)
 
 
-def passage_ids_tagged(*, tags_by_passage: dict[int, list[TagRow]], theme_slug: str = "",
-                       tagger: str = "") -> set[int]:
-    """The passages with a tag of that theme and/or by that tagger (one tag meeting both)."""
-    return {
-        passage_id
-        for passage_id, tags in tags_by_passage.items()
-        if any(
-            (not theme_slug or tag.theme_slug == theme_slug)
-            and (not tagger or tag.username == tagger)
-            for tag in tags
-        )
-    }
-
-
 def taggers_of(*, tags_by_passage: dict[int, list[TagRow]]) -> list[str]:
     return sorted({tag.username for tags in tags_by_passage.values() for tag in tags})
 
@@ -106,14 +95,24 @@ class ThemeChart:
     rows: list[ThemeRow]
 
 
-def theme_chart(*, themes: list[Theme] | None = None) -> ThemeChart:
-    """Tags per theme per source (placed tags only), for the codebook table and chart."""
+def theme_chart(*, themes: list[Theme] | None = None,
+                subtrees: dict[int, frozenset[int]] | None = None) -> ThemeChart:
+    """Tags per theme per source (placed tags only), for the codebook table and chart.
+
+    ``subtrees``: by theme id, the ids whose tags its row counts (itself and its
+    sub-themes, for one theme's page); by default each row counts its own tags.
+    """
     themes = theme_list() if themes is None else themes
     sources = list(Source.objects.only("slug", "title", "authors", "year", "ordinal"))
+    if subtrees:
+        row_of = Case(*(When(theme__in=ids, then=Value(pk)) for pk, ids in subtrees.items()))
+        tags = Tag.objects.filter(theme__in=set().union(*subtrees.values()))
+    else:
+        row_of, tags = F("theme_id"), Tag.objects.filter(theme__in=themes)
+    tags = tags.filter(passage__isnull=False)
     counts = {
-        (row["theme_id"], row["source_id"]): row
-        for row in Tag.objects.filter(passage__isnull=False, theme__in=themes)
-        .values("theme_id", "source_id")
+        (row["row_theme"], row["source_id"]): row
+        for row in tags.values("source_id", row_theme=row_of)
         .annotate(tags=Count("id"), passages=Count("passage_id", distinct=True))
         .order_by()
     }
@@ -136,11 +135,17 @@ def theme_chart(*, themes: list[Theme] | None = None) -> ThemeChart:
     return ThemeChart(sources=sources, rows=rows)
 
 
-def theme_excerpt_list(*, theme: Theme, source_slug: str = "") -> QuerySet[Tag]:
-    """Every placed tag of a theme, in reading order of the sources."""
+def theme_excerpt_list(*, theme: Theme, source_slug: str = "",
+                       subtree_ids: Iterable[int] | None = None) -> QuerySet[Tag]:
+    """Every placed tag of a theme or its sub-themes, in reading order of the sources.
+
+    ``subtree_ids``: the theme's and its sub-themes' ids, if already known.
+    """
+    if subtree_ids is None:
+        subtree_ids = theme_ids_with_descendants(themes=[theme])
     tags = (
-        Tag.objects.filter(theme=theme, passage__isnull=False)
-        .select_related("passage__section", "source", "user")
+        Tag.objects.filter(theme__in=subtree_ids, passage__isnull=False)
+        .select_related("passage__section", "source", "user", "theme")
         .defer("passage__search_vector")
         .order_by("source__ordinal", "source__slug", "passage__ordinal", "start", "id")
     )
@@ -268,6 +273,11 @@ def theme_list_with_counts() -> QuerySet[Theme]:
         passage_count=Count("tags__passage", distinct=True),
         source_count=Count("tags__source", filter=placed, distinct=True),
         tagger_count=Count("tags__user", filter=placed, distinct=True),
+        parent_slug=F("parent__slug"),
+        former_slugs=ArraySubquery(
+            ThemeSlugAlias.objects.filter(theme=OuterRef("pk")).order_by("created", "id")
+            .values("slug")
+        ),
     ).order_by("order", "name")  # Meta.ordering does not survive aggregation
 
 

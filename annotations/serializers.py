@@ -13,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from annotations import w3c
-from annotations.models import MEMO_MAX_CHARS, ApiToken, Tag, Theme
+from annotations.models import MEMO_MAX_CHARS, ApiToken, Tag, Theme, ThemeChange
 from annotations.selectors import EXCERPT_CONTEXT_CHARS, EXCERPT_FIELDS
 from config.serializers import StrictFieldsMixin
 from corpus.models import Passage
@@ -33,7 +33,14 @@ class ThemeSlugField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str) or not slug_re.match(data):
             self.fail("does_not_exist", slug_name="slug", value=data)
-        return super().to_internal_value(data)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            # A slug the theme had before a rename or merge still names it.
+            former = Theme.objects.filter(slug_aliases__slug=data).first()
+            if former is None:
+                raise
+            return former
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -62,12 +69,23 @@ class ThemeSourceCountSerializer(serializers.Serializer):
 
 
 class ThemeSerializer(serializers.ModelSerializer):
+    """A theme from ``theme_list_with_counts()``."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api-theme-detail", lookup_field="slug")
+    parent = serializers.CharField(
+        source="parent_slug", read_only=True, allow_null=True,
+        help_text="The broader theme's slug; null for a top-level theme.",
+    )
+    former_slugs = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="Slugs it had before (renames, themes merged into it); they still work.",
+    )
     counts = ThemeCountsSerializer(source="*", read_only=True)
 
     class Meta:
         model = Theme
-        fields = ["slug", "url", "name", "definition", "colour", "order", "counts"]
+        fields = ["slug", "url", "name", "parent", "definition", "inclusion", "exclusion",
+                  "colour", "order", "key", "former_slugs", "counts"]
 
 
 class ThemeDetailSerializer(ThemeSerializer):
@@ -97,7 +115,7 @@ class TagSerializer(serializers.ModelSerializer):
         model = Tag
         fields = [
             "id", "url", "passage", "source", "theme", "user", "start", "end", "quote", "memo",
-            "created", "updated",
+            "created", "updated", "is_example",
         ]
         extra_kwargs = {
             "passage": {"help_text": "The passage's id; null for an orphan (its words were "
@@ -105,6 +123,8 @@ class TagSerializer(serializers.ModelSerializer):
             "start": {"help_text": "Offset of the span in the passage's text; null for a "
                       "whole-passage tag."},
             "end": {"help_text": "End of the span (exclusive); null for a whole-passage tag."},
+            "is_example": {"read_only": True, "help_text": "Shown in the codebook as an "
+                           "example of its theme (marked on the theme's page)."},
         }
 
 
@@ -242,3 +262,47 @@ class IssuedTokenSerializer(ApiTokenSerializer):
     class Meta(ApiTokenSerializer.Meta):
         fields = ["token", *ApiTokenSerializer.Meta.fields]
         read_only_fields = fields
+
+
+# --- Changing the codebook ---------------------------------------------------------
+
+
+class ThemeUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What PATCH /api/themes/<slug>/ may change; every field is optional."""
+
+    name = serializers.CharField(required=False, max_length=100)
+    slug = serializers.SlugField(required=False, max_length=64,
+                                 help_text="A new slug; the old one keeps working.")
+    parent = ThemeSlugField(required=False, allow_null=True,
+                            help_text="Move under this theme; null for the top level.")
+    key = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=9,
+                                   help_text="The reader's number key; null for none.")
+    definition = serializers.CharField(required=False)
+    inclusion = serializers.CharField(required=False, allow_blank=True)
+    exclusion = serializers.CharField(required=False, allow_blank=True)
+    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False,
+                                    help_text="A hex colour such as #b5443a.")
+
+
+class ThemeMergeSerializer(StrictFieldsMixin, serializers.Serializer):
+    into = ThemeSlugField(help_text="The theme that takes over every tag of this one.")
+
+
+class ThemeMergeResultSerializer(serializers.Serializer):
+    theme = ThemeSerializer(help_text="The theme merged into, as it is now.")
+    tags_moved = serializers.IntegerField(help_text="Tags of the merged theme, now of this one.")
+    tags_collapsed = serializers.IntegerField(
+        help_text="Of those, how many were identical to one it had (folded into one tag "
+        "with both memos)."
+    )
+    children_moved = serializers.IntegerField(help_text="Sub-themes moved under it.")
+
+
+class ThemeChangeSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    before = serializers.JSONField(help_text="The changed fields' values before.")
+    after = serializers.JSONField(help_text="And after.")
+
+    class Meta:
+        model = ThemeChange
+        fields = ["kind", "user", "created", "before", "after"]

@@ -21,4 +21,8 @@ urlpatterns = [
     path("sections/<int:pk>/coding/", team_views.section_coding, name="section-coding"),
     path("tags/<int:pk>/adopt/", team_views.tag_adopt, name="tag-adopt"),
     path("disagreement-memos/", team_views.disagreement_memo, name="disagreement-memo"),
+    path("themes/<slug:slug>/edit/", views.theme_edit, name="theme-edit"),
+    path("themes/<slug:slug>/merge/", views.theme_merge, name="theme-merge"),
+    path("themes/<slug:slug>/memos/", views.theme_memo, name="theme-memo"),
+    path("tags/<int:pk>/example/", views.tag_example, name="tag-example"),
 ]

@@ -2,11 +2,13 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -14,21 +16,34 @@ from django.utils.http import quote_etag, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from annotations import services
+from annotations import services, theme_services
 from annotations.forms import (
     TagCreateForm,
+    TagExampleForm,
     TagMemoForm,
     TagReattachForm,
+    ThemeEditForm,
     ThemeExcerptFilterForm,
+    ThemeMemoForm,
+    ThemeMergeForm,
 )
 from annotations.models import Tag, Theme
-from annotations.roles import user_can_tag
+from annotations.roles import user_can_edit_codebook, user_can_tag
 from annotations.selectors import (
     orphan_tag_list,
     tag_get,
     theme_chart,
     theme_excerpt_list,
     theme_list,
+    theme_list_with_counts,
+)
+from annotations.theme_selectors import (
+    codebook_tree,
+    theme_change_list,
+    theme_example_list,
+    theme_family,
+    theme_get_by_any_slug,
+    theme_memo_list,
 )
 from config.access import read_permission_required
 from corpus.models import Passage
@@ -58,27 +73,40 @@ class Refusal(Exception):
         self.status, self.message = status, message
 
 
-def tag_write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A POST-only view for taggers, whose service errors become friendly refusals:
-    a ValidationError is a 400, a PermissionDenied a 403, never a 500."""
+View = Callable[..., HttpResponse]
 
-    @require_POST
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            if not user_can_tag(user=request.user):
-                raise PermissionDenied(
-                    "Only researchers may tag. Log in with a researcher account."
-                )
-            return view(request, *args, **kwargs)
-        except Refusal as refusal:
-            return _refusal(request, status=refusal.status, message=refusal.message)
-        except ValidationError as error:
-            return _refusal(request, status=400, message=" ".join(error.messages))
-        except PermissionDenied as error:
-            return _refusal(request, status=403, message=str(error))
 
-    return wrapped
+def _write_view(*, permitted: Callable[..., bool], denial: str) -> Callable[[View], View]:
+    """A POST-only view for those ``permitted``, whose service errors become friendly
+    refusals: a ValidationError is a 400, a PermissionDenied a 403, never a 500."""
+
+    def decorator(view: View) -> View:
+        @require_POST
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                if not permitted(user=request.user):
+                    raise PermissionDenied(denial)
+                return view(request, *args, **kwargs)
+            except Refusal as refusal:
+                return _refusal(request, status=refusal.status, message=refusal.message)
+            except ValidationError as error:
+                return _refusal(request, status=400, message=" ".join(error.messages))
+            except PermissionDenied as error:
+                return _refusal(request, status=403, message=str(error))
+
+        return wrapped
+
+    return decorator
+
+
+tag_write_view = _write_view(
+    permitted=user_can_tag, denial="Only researchers may tag. Log in with a researcher account."
+)
+codebook_write_view = _write_view(
+    permitted=user_can_edit_codebook,
+    denial="Only researchers may change the codebook. Log in with a researcher account.",
+)
 
 
 def _valid_form(form: Form) -> dict:
@@ -177,22 +205,83 @@ def tag_reattach(request: HttpRequest, pk: int) -> HttpResponse:
 
 @read_permission_required
 def theme_list_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "annotations/theme_list.html", {"chart": theme_chart()})
+    codebook = codebook_tree(themes=theme_list_with_counts())
+    context = {"codebook": codebook, "chart": theme_chart(themes=codebook.themes)}
+    return render(request, "annotations/theme_list.html", context)
 
 
 @read_permission_required
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    theme = get_object_or_404(Theme, slug=slug)
+    try:
+        theme = theme_get_by_any_slug(slug=slug)
+    except Theme.DoesNotExist:
+        raise Http404("No such theme.") from None
+    if theme.slug != slug:
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(f"{theme.get_absolute_url()}{query}", permanent=True)
     form = ThemeExcerptFilterForm(request.GET)
     source_slug = form.cleaned_data["source"] if form.is_valid() else ""
-    excerpts = theme_excerpt_list(theme=theme, source_slug=source_slug)
+    family = theme_family(theme=theme)
+    excerpts = theme_excerpt_list(theme=theme, source_slug=source_slug,
+                                  subtree_ids=family.subtree_ids)
     context = {
         "theme": theme,
-        "chart": theme_chart(themes=[theme]),
+        "family": family,
+        "themes": family.themes,
+        "memos": theme_memo_list(theme=theme),
+        "examples": theme_example_list(theme=theme),
+        "changes": theme_change_list(theme=theme),
+        "chart": theme_chart(themes=[theme], subtrees={theme.pk: family.subtree_ids}),
         "source_slug": source_slug,
         "page": Paginator(excerpts, EXCERPTS_PER_PAGE).get_page(request.GET.get("page")),
     }
     return render(request, "annotations/theme_detail.html", context)
+
+
+def _theme_or_refusal(slug: str) -> Theme:
+    try:
+        return theme_get_by_any_slug(slug=slug)
+    except Theme.DoesNotExist:
+        raise Refusal(status=404, message="That theme is no longer in the codebook.") from None
+
+
+@codebook_write_view
+def theme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = _theme_or_refusal(slug)
+    data = _valid_form(ThemeEditForm(request.POST))
+    theme = theme_services.theme_update(user=request.user, theme=theme, **data)
+    messages.success(request, f"“{theme.name}” saved.")
+    return redirect(theme)
+
+
+@codebook_write_view
+def theme_merge(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = _theme_or_refusal(slug)
+    data = _valid_form(ThemeMergeForm(request.POST))
+    result = theme_services.theme_merge(user=request.user, theme=theme, into=data["into"])
+    messages.success(
+        request,
+        f"“{theme.name}” merged into “{result.theme.name}”: {result.tags_moved} "
+        f"tag{pluralize(result.tags_moved)}, {result.tags_collapsed} of them identical to "
+        f"one it had; {result.children_moved} sub-theme{pluralize(result.children_moved)}.",
+    )
+    return redirect(result.theme)
+
+
+@codebook_write_view
+def theme_memo(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = _theme_or_refusal(slug)
+    data = _valid_form(ThemeMemoForm(request.POST))
+    theme_services.theme_memo_create(user=request.user, theme=theme, text=data["text"])
+    return redirect(f"{theme.get_absolute_url()}#memos")
+
+
+@codebook_write_view
+def tag_example(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _tag_or_refusal(pk)
+    data = _valid_form(TagExampleForm(request.POST))
+    theme_services.tag_example_set(user=request.user, tag=tag, is_example=data["is_example"])
+    return redirect(f"{tag.theme.get_absolute_url()}#examples")
 
 
 @read_permission_required

@@ -32,7 +32,21 @@ class ExistingChoiceField(forms.ModelChoiceField):
                 code="invalid_choice",
                 params={"value": value.replace("\x00", "\\x00")},
             )
-        return super().to_python(value)
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            former = self._former_slug_match(value)
+            if former is None:
+                raise
+            return former
+
+    def _former_slug_match(self, value):
+        """A model that keeps its objects' former slugs names the lookup that finds them
+        (``FORMER_SLUG_LOOKUP``), so that an old slug still names its object."""
+        lookup = getattr(self.queryset.model, "FORMER_SLUG_LOOKUP", None)
+        if lookup is None or self.to_field_name != "slug" or value in self.empty_values:
+            return None
+        return self.queryset.filter(**{lookup: value}).first()
 
 
 class ExistingChoiceFilter(filters.ModelChoiceFilter):

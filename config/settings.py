@@ -218,6 +218,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ThemeChangeKindEnum": "annotations.models.ThemeChange.Kind",
+        "PassageKindEnum": "corpus.models.Passage.Kind",
+    },
 }
 
 # --- Security ---------------------------------------------------------------

@@ -8,7 +8,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from annotations.models import Tag
-from annotations.selectors import TagRow, passage_ids_tagged, taggers_of, tags_by_passage
+from annotations.selectors import TagRow, taggers_of, tags_by_passage
+from annotations.theme_selectors import ThemeQuery, theme_query_passages_q
 from corpus.models import Passage, Section, Source
 
 
@@ -79,19 +80,23 @@ def section_list_with_counts() -> QuerySet[Section]:
     )
 
 
-def source_reading(*, source: Source, theme: str = "", tagger: str = "") -> Reading:
+def source_reading(*, source: Source, themes: ThemeQuery | None = None,
+                   tagger: str = "") -> Reading:
     """A source's passages in reading order, grouped by section, notes apart, with tags.
 
+    ``themes`` keeps the passages that carry those themes (or sub-themes); with
+    ``tagger``, only that tagger's tags count, and the passage must carry one of them.
     Three queries however long the source: sections, passages, and all its tags
     (theme and tagger joined), grouped here in Python.
     """
     tags = tags_by_passage(source=source)
     passages = Passage.objects.filter(source=source).order_by("ordinal")
-    filtered = bool(theme or tagger)
+    filtered = bool(themes or tagger)
     if filtered:
-        passages = passages.filter(
-            pk__in=passage_ids_tagged(tags_by_passage=tags, theme_slug=theme, tagger=tagger)
-        )
+        passages = passages.filter(theme_query_passages_q(
+            query=themes or ThemeQuery(),
+            tags=Tag.objects.filter(user__username=tagger) if tagger else None,
+        ))
     entries = {
         section.pk: SectionEntry(section=section, body=[], notes=[])
         for section in Section.objects.filter(source=source).order_by("ordinal")

@@ -25,7 +25,9 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     context = {
         "source": source,
-        "reading": source_reading(source=source, **filters),
+        "reading": source_reading(
+            source=source, themes=form.theme_query, tagger=filters.get("tagger", "")
+        ),
         "themes": theme_list(),
         "filters": filters,
     }

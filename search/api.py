@@ -38,7 +38,20 @@ def query_parameter(*, required: bool) -> OpenApiParameter:
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("theme", OpenApiTypes.STR, description="Theme slug: passages tagged with it."),
+    OpenApiParameter(
+        "theme", OpenApiTypes.STR,
+        description="Theme slugs, comma-separated: passages tagged with them or their "
+        "sub-themes (see `theme_match`).",
+    ),
+    OpenApiParameter(
+        "theme_match", OpenApiTypes.STR, enum=["any", "all"],
+        description="`any` (the default): passages with any of the themes; `all`: with every one.",
+    ),
+    OpenApiParameter(
+        "without_theme", OpenApiTypes.STR,
+        description="Theme slugs, comma-separated: passages tagged with none of them "
+        "(nor their sub-themes).",
+    ),
     OpenApiParameter("source", OpenApiTypes.STR, description="Source slug."),
     OpenApiParameter("section", OpenApiTypes.INT, description="Section (chapter) id."),
     OpenApiParameter(

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
-from annotations.models import Theme
+from annotations.forms import ThemeQueryForm
 from annotations.selectors import tagger_list
 from config.filters import ExistingChoiceField
 from corpus.models import Passage, Section, Source
@@ -39,19 +39,12 @@ class SourceChoiceField(ExistingChoiceField):
         return source_label(obj)
 
 
-class SearchForm(forms.Form):
+class SearchForm(ThemeQueryForm):
     q = forms.CharField(
         required=False,
         label="Search for",
         widget=forms.SearchInput(attrs={"placeholder": 'strikes "trade union" -Kotkin'}),
         help_text='Words, "exact phrases", or, and -word to leave a word out.',
-    )
-    theme = ExistingChoiceField(
-        noun="theme",
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any theme",
     )
     source = SourceChoiceField(
         noun="source",
@@ -114,7 +107,7 @@ class SearchForm(forms.Form):
     def filters(self) -> SearchFilters:
         data = self.cleaned_data
         return SearchFilters(
-            theme=data["theme"],
+            theme=self.theme_query or None,
             source=data["source"],
             section=data["section"],
             author=data["author"],

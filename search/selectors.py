@@ -20,12 +20,10 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     F,
     FilteredRelation,
     FloatField,
     Func,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -33,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Replace
 
 from annotations.models import Tag, Theme
+from annotations.theme_selectors import ThemeQuery, theme_query_passages_q
 from corpus.models import SEARCH_CONFIG, Passage, Section, Source
 from search.kwic import KwicLine, occurrences, sort_lines
 from search.snippets import LT_STANDIN, START_SEL, STOP_SEL, highlight_html
@@ -77,7 +76,7 @@ class SearchFilters:
     ``author`` matches, case-insensitively, part of the section's or the source's authors.
     """
 
-    theme: Theme | None = None
+    theme: ThemeQuery | None = None
     source: Source | None = None
     section: Section | None = None
     author: str = ""
@@ -265,7 +264,8 @@ def search_facets(
         )
     return SearchFacets(
         themes=[
-            FacetCount(item=theme, count=theme.count, selected=theme == filters.theme)
+            FacetCount(item=theme, count=theme.count,
+                       selected=filters.theme is not None and theme.slug in filters.theme.slugs)
             for theme in themes
         ],
         sources=[
@@ -457,12 +457,10 @@ def _matching(*, query: str, filters: SearchFilters, cutoff: bool = True) -> Que
             | Q(source__authors__icontains=filters.author)
         )
     if filters.theme or filters.tagged_by:
-        tags = Tag.objects.filter(passage=OuterRef("pk"))
-        if filters.theme:
-            tags = tags.filter(theme=filters.theme)
-        if filters.tagged_by:
-            tags = tags.filter(user=filters.tagged_by)
-        passages = passages.filter(Exists(tags))
+        tags = Tag.objects.filter(user=filters.tagged_by) if filters.tagged_by else None
+        passages = passages.filter(
+            theme_query_passages_q(query=filters.theme or ThemeQuery(), tags=tags)
+        )
     if query and cutoff:
         passages = Passage.objects.filter(pk__in=passages.order_by().values("pk")[:RANK_CUTOFF])
     return passages

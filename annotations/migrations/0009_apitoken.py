@@ -24,7 +24,7 @@ def move_single_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0006_section_coding_disagreement_memo"),
+        ("annotations", "0007_codebook"),
         ("authtoken", "0004_alter_tokenproxy_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

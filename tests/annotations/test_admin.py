@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from annotations.models import Tag, Theme
+from annotations.models import Tag, Theme, ThemeSlugAlias
 from annotations.services import tag_create
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,19 @@ def test_researchers_refine_the_codebook_in_the_admin_and_see_nothing_else(clien
 def test_students_cannot_enter_the_admin(client, student):
     client.force_login(student)
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_admin_leaves_renames_and_moves_to_the_codebook_page(admin_client, used_theme):
+    page = admin_client.get(f"/admin/annotations/theme/{used_theme.pk}/change/").content.decode()
+    assert 'name="definition"' in page
+    assert 'name="slug"' not in page and 'name="parent"' not in page and 'name="name"' not in page
+
+
+def test_the_admin_refuses_a_former_slug_for_a_new_theme(admin_client, used_theme):
+    ThemeSlugAlias.objects.create(slug="old-name", theme=used_theme)
+    response = admin_client.post("/admin/annotations/theme/add/", {
+        "name": "Old name", "slug": "old-name", "colour": "#445566", "order": 6,
+        "definition": "x",
+    })
+    assert response.status_code == 200
+    assert "still leads there" in response.content.decode()

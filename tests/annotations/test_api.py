@@ -57,11 +57,20 @@ def make_tag(clients, passage, themes):
 # --- Who may do what, endpoint by endpoint ----------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/api/themes/", "/api/themes/paternalism/"])
-def test_themes_are_read_only(clients, url):
+# Codebook editors may PATCH a theme (tests/annotations/test_codebook_api.py), never
+# create or delete one through the API.
+CODEBOOK_EDITORS_NOT_ALLOWED = {**NOBODY, "researcher": 405, "other_researcher": 405,
+                                "staff": 405}
+
+
+@pytest.mark.parametrize(
+    ("url", "writes"),
+    [("/api/themes/", NOBODY), ("/api/themes/paternalism/", CODEBOOK_EDITORS_NOT_ALLOWED)],
+)
+def test_themes_are_not_created_or_deleted(clients, url, writes):
     assert_role_matrix(clients, "get", url, EVERYONE)
-    assert_role_matrix(clients, "post", url, NOBODY, payload={"name": "x"})
-    assert_role_matrix(clients, "delete", url, NOBODY)
+    assert_role_matrix(clients, "post", url, writes, payload={"name": "x"})
+    assert_role_matrix(clients, "delete", url, writes)
     with override_settings(PUBLIC_READ=False):
         assert_role_matrix(clients, "get", url, LOGGED_IN)
 
@@ -205,7 +214,7 @@ def test_create_is_idempotent(clients, passage):
     assert body["source"] == "crowley-test"
     assert body["url"] == f"http://testserver/api/tags/{body['id']}/"
     assert set(body) == {"id", "url", "passage", "source", "theme", "user", "start", "end",
-                         "quote", "memo", "created", "updated"}
+                         "quote", "memo", "created", "updated", "is_example"}
 
 
 def test_whole_passage_tag_quotes_the_passage(clients, passage):

@@ -237,7 +237,8 @@ def tagged(make_passage, researcher, other_researcher, themes):
 
 
 def test_theme_list_shows_codebook_counts_and_chart(client, tagged, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    # Themes with counts, memos, examples; sources and counts for the chart.
+    with django_assert_num_queries(5):
         response = client.get("/themes/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -250,7 +251,9 @@ def test_theme_list_shows_codebook_counts_and_chart(client, tagged, django_asser
 
 def test_theme_detail_lists_excerpts(client, tagged, django_assert_num_queries):
     kotkin, _ = tagged
-    with django_assert_num_queries(5):
+    # The theme, the codebook (its tree), sources and chart, excerpts (count and page),
+    # memos, examples, history.
+    with django_assert_num_queries(9):
         response = client.get("/themes/paternalism/")
     html = response.content.decode()
     assert response.status_code == 200
