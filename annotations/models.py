@@ -22,6 +22,9 @@ class Theme(models.Model):
         "self", on_delete=models.PROTECT, related_name="children", null=True, blank=True,
         help_text="The broader theme this one refines, if any.",
     )
+    # The REFI-QDA GUID of a theme imported from another tool, so that re-importing
+    # matches it; themes made here export a GUID derived from their id instead.
+    guid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["order", "name"]

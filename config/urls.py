@@ -12,6 +12,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("corpus.api")),
     path("", include("annotations.api")),
+    path("", include("annotations.refi.api")),
     path("", include("search.api")),
 ]
 
