@@ -43,6 +43,7 @@ PROJECT_NAME = "Labour history corpus"
 ORIGIN = "labour-corpus (Django)"
 # A fixed time for zip members: the archive's bytes depend on the data alone.
 ZIP_MEMBER_TIME = (1980, 1, 1, 0, 0, 0)
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 class EmptyCodebook(Exception):
@@ -78,7 +79,9 @@ def _member_write(archive: zipfile.ZipFile, name: str, payload: bytes) -> None:
 
 
 def _xml_bytes(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    # lxml's own declaration uses single quotes, which some importers do not expect.
+    return XML_DECLARATION + etree.tostring(root, xml_declaration=False, encoding="UTF-8",
+                                            pretty_print=True)
 
 
 def _text_file(*, source: Source) -> str:
