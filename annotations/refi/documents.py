@@ -27,6 +27,7 @@ SOURCES_FOLDER = "sources/"
 # A zip member larger than this is refused: the five sources together are a few MB.
 MEMBER_MAX_BYTES = 100 * 1024 * 1024
 ERRORS_SHOWN = 5
+_HEX_COLOUR = re.compile(r"[0-9a-f]{6}")
 _NAMESPACE_IN_MESSAGE = re.compile(r"\{urn:QDA-XML:[a-z]+:1\.0\}")
 
 
@@ -146,6 +147,9 @@ def _xml_parse(*, xml: bytes, name: str) -> etree._Element:
         raise RefiError(f"{name}, line {error.lineno}: not well-formed XML: {error.msg}") from error
     if root is None:
         raise RefiError(f"{name}: the file is empty.")
+    if root.getroottree().docinfo.internalDTD is not None:
+        # REFI-QDA files have none; a DTD in an upload can only be an entity trick.
+        raise RefiError(f"{name}: a DOCTYPE declaration is not allowed in a REFI-QDA file.")
     return root
 
 
@@ -160,8 +164,11 @@ def _validate(*, root: etree._Element, name: str) -> None:
             f"{CODEBOOK_NS}, a project <Project> in {PROJECT_NS}."
         )
     schema = schema_load(schema_name)
-    if schema.validate(root):
-        return
+    try:
+        if schema.validate(root):
+            return
+    except etree.XMLSchemaValidateError as error:
+        raise RefiError(f"{name} cannot be checked against {schema_name}: {error}") from error
     errors = [
         f"line {entry.line}: {_NAMESPACE_IN_MESSAGE.sub('', entry.message)}"
         for entry in list(schema.error_log)[:ERRORS_SHOWN]
@@ -186,7 +193,7 @@ def _code_record(element: etree._Element, namespace: str) -> CodeRecord:
     return CodeRecord(
         guid=uuid.UUID(element.get("guid")),
         name=element.get("name"),
-        colour=_colour(element.get("color")),
+        colour=_colour(element.get("color"), line=element.sourceline),
         description=(description.text or "") if description is not None else "",
         line=element.sourceline,
         children=tuple(_code_record(child, namespace)
@@ -194,13 +201,18 @@ def _code_record(element: etree._Element, namespace: str) -> CodeRecord:
     )
 
 
-def _colour(value: str | None) -> str | None:
-    """``#RRGGBB`` in lower case; the schema also allows ``#RGB``."""
+def _colour(value: str | None, *, line: int) -> str | None:
+    """``#rrggbb``. The schema allows ``#RGB`` too; a transparency some tools add (and
+    libxml2's reading of the schema's pattern lets through) is dropped."""
     if value is None:
         return None
     digits = value.strip().lstrip("#").lower()
     if len(digits) == 3:
         digits = "".join(digit * 2 for digit in digits)
+    elif len(digits) == 8:
+        digits = digits[:6]
+    if not _HEX_COLOUR.fullmatch(digits):
+        raise RefiError(f"Line {line}: the code's color {value!r} is not #RRGGBB.")
     return f"#{digits}"
 
 

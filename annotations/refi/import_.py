@@ -105,6 +105,7 @@ class _Codebook:
 
     def __init__(self) -> None:
         themes = list(Theme.objects.all())
+        # Only themes that were here before: two codes of one file never match each other.
         self.by_guid = {theme_guid(theme=theme): theme for theme in themes}
         self.by_parent_and_name = {(theme.parent_id, theme.name): theme for theme in themes}
         self.names = {theme.name for theme in themes}
@@ -135,7 +136,6 @@ class _Codebook:
         )
         self.created += 1
         self.by_guid[record.guid] = theme
-        self.by_parent_and_name[(_pk(parent), name)] = theme
         return theme
 
     def _unique_name(self, *, name: str, parent: Theme | None) -> str:
