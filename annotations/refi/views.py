@@ -3,12 +3,14 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
 from annotations.refi.documents import RefiError
 from annotations.refi.forms import CodebookUploadForm
 from annotations.refi.import_ import codebook_import
 
 
+@require_http_methods(["GET", "POST"])
 def codebook_import_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -16,9 +18,10 @@ def codebook_import_view(request: HttpRequest) -> HttpResponse:
         context = {"title": "Not allowed", "status": 403,
                    "message": "Only staff may import a codebook."}
         return render(request, "error.html", context, status=403)
-    form = CodebookUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CodebookUploadForm(request.POST, request.FILES) if posted else CodebookUploadForm()
     result = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = codebook_import(data=upload.read(), name=upload.name)

@@ -141,7 +141,7 @@ def test_codings_from_another_tool_are_placed_by_quote(coded, codebook):
                                                           codebook["paternalism"])
     orphan = Tag.objects.get(user__username="Ana-María", passage__isnull=True)
     assert (orphan.quote, orphan.source.slug) == ("Preface", "kotkin-test")
-    assert [(orphan.quote, orphan.theme) for orphan in result.orphans] == [
+    assert [(report.quote, report.theme) for report in result.orphans] == [
         ("Preface", "Paternalism")]
     again = project_import(data=payload, name="elsewhere.qdpx")
     assert (again.tags_created, again.tags_existing) == (0, 2)
