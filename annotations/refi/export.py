@@ -127,7 +127,7 @@ def _project_element(*, data: ProjectData) -> etree._Element:
 
 
 def _sources_append(*, parent: etree._Element, data: ProjectData) -> None:
-    themes = {node.theme.pk: node.theme for node in _walk(data.themes)}
+    code_guids = {node.theme.pk: str(theme_guid(theme=node.theme)) for node in _walk(data.themes)}
     tags_by_source: dict[int, list[TagRow]] = defaultdict(list)
     for tag in data.tags:
         tags_by_source[tag.source_id].append(tag)
@@ -138,7 +138,7 @@ def _sources_append(*, parent: etree._Element, data: ProjectData) -> None:
         _sub(element, "Description").text = source.citation
         for tag in tags_by_source[source.pk]:
             _selection_append(parent=element, tag=tag, text=data.texts[source.pk],
-                              code_guid=str(theme_guid(theme=themes[tag.theme_id])))
+                              code_guid=code_guids[tag.theme_id])
 
 
 def _walk(nodes: list[ThemeNode]) -> Iterable[ThemeNode]:
@@ -156,15 +156,15 @@ def _selection_append(*, parent: etree._Element, tag: TagRow, text: SourceText,
     else:
         start, end = passage_start + tag.start, passage_start + tag.end
     creator = str(user_guid(username=tag.username))
+    created = tag.created.isoformat()
     selection = _sub(parent, "PlainTextSelection", guid=str(selection_guid(tag_id=tag.id)),
                      startPosition=str(start), endPosition=str(end), creatingUser=creator,
-                     creationDateTime=tag.created.isoformat(),
-                     modifiedDateTime=tag.updated.isoformat())
+                     creationDateTime=created)
     if tag.memo:
         # QualCoder and MAXQDA read a selection's description as the coding memo.
         _sub(selection, "Description").text = tag.memo
     coding = _sub(selection, "Coding", guid=str(coding_guid(tag_id=tag.id)),
-                  creatingUser=creator, creationDateTime=tag.created.isoformat())
+                  creatingUser=creator, creationDateTime=created)
     _sub(coding, "CodeRef", targetGUID=code_guid)
     if tag.memo:
         _sub(coding, "NoteRef", targetGUID=str(memo_note_guid(tag_id=tag.id)))
@@ -176,6 +176,5 @@ def _notes_append(*, parent: etree._Element, tags: list[TagRow]) -> None:
         note = _sub(notes, "Note", guid=str(memo_note_guid(tag_id=tag.id)),
                     name=f"Memo on tag {tag.id}",
                     creatingUser=str(user_guid(username=tag.username)),
-                    creationDateTime=tag.created.isoformat(),
-                    modifiedDateTime=tag.updated.isoformat())
+                    creationDateTime=tag.created.isoformat())
         _sub(note, "PlainTextContent").text = tag.memo

@@ -9,6 +9,7 @@ installation, so the GUIDs are too.
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
 from annotations.models import Theme
 
@@ -25,10 +26,12 @@ def theme_guid(*, theme: Theme) -> uuid.UUID:
     return theme.guid or uuid.uuid5(_CODE, str(theme.pk))
 
 
+@cache
 def source_guid(*, slug: str) -> uuid.UUID:
     return uuid.uuid5(_SOURCE, slug)
 
 
+@cache
 def user_guid(*, username: str) -> uuid.UUID:
     return uuid.uuid5(_USER, username)
 

@@ -292,11 +292,22 @@ def _tag_key(*, passage_id: int | None, theme_id: int, user_id: int, start: int 
     return (passage_id, theme_id, user_id, start, end)
 
 
+def _tag_keys(*, tag: Tag) -> set[tuple]:
+    """A tag's key; for a whole-passage tag, also that of a span over all of its text,
+    which exports as the same selection."""
+    keys = {_tag_key(passage_id=tag.passage_id, theme_id=tag.theme_id, user_id=tag.user_id,
+                     start=tag.start, end=tag.end, quote=tag.quote)}
+    if tag.passage_id is not None and tag.start is None:
+        keys.add(_tag_key(passage_id=tag.passage_id, theme_id=tag.theme_id, user_id=tag.user_id,
+                          start=0, end=len(tag.quote), quote=tag.quote))
+    return keys
+
+
 def _selection_tags(*, selection: SelectionRecord, text: str, target: _SourceTarget,
                     project: ProjectRecord, users: _Users,
                     result: ProjectImportResult) -> list[Tag]:
-    selector, offset = _selector_in(text=text, start=selection.start, end=selection.end)
-    placement = _place(selector=selector, offset=offset, text=text, target=target)
+    placement, selector = _place(text=text, start=selection.start, end=selection.end,
+                                 target=target)
     tags = []
     for coding in selection.codings:
         theme = result.codebook.themes.get(coding.code_guid)
@@ -310,12 +321,11 @@ def _selection_tags(*, selection: SelectionRecord, text: str, target: _SourceTar
             memo=_memo(notes=project.notes, guids=coding.note_guids + selection.note_guids,
                        description=selection.description),
         )
-        key = _tag_key(passage_id=tag.passage_id, theme_id=theme.pk, user_id=tag.user.pk,
-                       start=tag.start, end=tag.end, quote=tag.quote)
-        if key in target.tag_keys:
+        keys = _tag_keys(tag=tag)
+        if not keys.isdisjoint(target.tag_keys):
             result.tags_existing += 1
             continue
-        target.tag_keys.add(key)
+        target.tag_keys |= keys
         tags.append(tag)
         if placement is None:
             result.orphans.append(OrphanReport(source=target.source.slug, theme=theme.name,
@@ -323,24 +333,35 @@ def _selection_tags(*, selection: SelectionRecord, text: str, target: _SourceTar
     return tags
 
 
-def _selector_in(*, text: str, start: int, end: int) -> tuple[QuoteSelector, int]:
-    """The selected words and where they start, without the spaces or line breaks other
-    tools often select with them."""
+def _selectors_in(*, text: str, start: int, end: int) -> list[tuple[QuoteSelector, int]]:
+    """The selection as it is, then without the spaces or line breaks at its ends that other
+    tools often select with the words: each with where it starts in ``text``."""
     exact = text[start:end]
-    if not exact.strip():
-        return QuoteSelector(exact=exact, prefix="", suffix=""), start
-    start += len(exact) - len(exact.lstrip())
-    end -= len(exact) - len(exact.rstrip())
-    selector = QuoteSelector(exact=text[start:end],
-                             prefix=text[max(0, start - CONTEXT_CHARS):start],
-                             suffix=text[end:end + CONTEXT_CHARS])
-    return selector, start
+    trimmed_start = start + len(exact) - len(exact.lstrip())
+    trimmed_end = end - (len(exact) - len(exact.rstrip()))
+    spans = [(start, end)]
+    if (trimmed_start, trimmed_end) != (start, end) and trimmed_start < trimmed_end:
+        spans.append((trimmed_start, trimmed_end))
+    return [(QuoteSelector(exact=text[first:last],
+                           prefix=text[max(0, first - CONTEXT_CHARS):first],
+                           suffix=text[last:last + CONTEXT_CHARS]), first)
+            for first, last in spans]
 
 
-def _place(*, selector: QuoteSelector, offset: int, text: str,
-           target: _SourceTarget) -> Placement | None:
-    """Where the words stand now: in the passage at their position when the file's text is
-    the one we export (a round trip), else by quote anywhere in the source."""
+def _place(*, text: str, start: int, end: int,
+           target: _SourceTarget) -> tuple[Placement | None, QuoteSelector]:
+    """Where the words stand now, and their selector: in the passage at their position when
+    the file's text is the one we export (a round trip), else by quote anywhere in the
+    source. Unplaced, the last selector tried describes the orphan."""
+    for selector, offset in _selectors_in(text=text, start=start, end=end):
+        placement = _locate(selector=selector, offset=offset, text=text, target=target)
+        if placement is not None:
+            return placement, selector
+    return None, selector
+
+
+def _locate(*, selector: QuoteSelector, offset: int, text: str,
+            target: _SourceTarget) -> Placement | None:
     if not selector.exact.strip():
         return None
     if text == target.layout.text:

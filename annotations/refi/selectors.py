@@ -59,7 +59,6 @@ class TagRow:
     username: str
     memo: str
     created: datetime
-    updated: datetime
 
 
 @dataclass(frozen=True)
@@ -114,8 +113,7 @@ def project_data() -> ProjectData:
         for row in Tag.objects.filter(passage__isnull=False)
         .order_by("source__ordinal", "source__slug", "passage__ordinal", "start", "pk")
         .values("id", "source_id", "passage_id", "start", "end", "theme_id", "memo", "created",
-                "updated", username=F("user__username"))
-        .iterator(chunk_size=2000)
+                username=F("user__username"))
     ]
     sources = list(Source.objects.order_by("ordinal", "slug"))
     return ProjectData(
