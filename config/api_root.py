@@ -14,6 +14,8 @@ API_ENTRY_POINTS = {
     "excerpts": "api-excerpt-list",
     "annotations": "api-annotation-list",
     "kwic": "api-kwic",
+    "codebook_qdc": "api-export-codebook",
+    "project_qdpx": "api-export-project",
     "schema": "api-schema",
     "docs": "api-docs",
 }

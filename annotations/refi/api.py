@@ -12,7 +12,7 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -22,7 +22,8 @@ from annotations.refi.export import EmptyCodebook, codebook_export, project_expo
 
 
 class QdcRenderer(BaseRenderer):
-    """Lets `Accept: application/xml` choose the codebook; the view writes the bytes."""
+    """The one media type each download answers in (the view writes the bytes); errors
+    still come as JSON (``JsonAnswersMixin``)."""
 
     media_type = "application/xml"
     format = "qdc"
@@ -49,7 +50,7 @@ def _download(payload: bytes, *, content_type: str, filename: str) -> HttpRespon
 )
 class CodebookExportView(JsonAnswersMixin, APIView):
     permission_classes = [ReadPublicOrAuthenticated]
-    renderer_classes = [QdcRenderer, JSONRenderer]
+    renderer_classes = [QdcRenderer]
 
     def get(self, request: Request) -> HttpResponse:
         try:
@@ -72,7 +73,7 @@ class CodebookExportView(JsonAnswersMixin, APIView):
 )
 class ProjectExportView(JsonAnswersMixin, APIView):
     permission_classes = [ReadPublicOrAuthenticated]
-    renderer_classes = [QdpxRenderer, JSONRenderer]
+    renderer_classes = [QdpxRenderer]
 
     def get(self, request: Request) -> HttpResponse:
         return _download(project_export(), content_type="application/zip",

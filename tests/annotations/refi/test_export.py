@@ -187,3 +187,9 @@ def test_the_codebook_page_links_to_the_exports(client, staff_user, researcher):
     assert 'href="/themes/import/"' not in page
     client.force_login(staff_user)
     assert 'href="/themes/import/"' in client.get("/themes/").content.decode()
+
+
+def test_asking_for_json_is_told_so_in_json(client):
+    response = client.get("/api/exports/codebook.qdc", HTTP_ACCEPT="application/json")
+    assert response.status_code == 406
+    assert "detail" in response.json()

@@ -15,6 +15,7 @@ from annotations.refi.documents import RefiError
 from annotations.refi.export import codebook_export, project_export
 from annotations.refi.guids import source_guid
 from annotations.refi.import_ import PALETTE, codebook_import, project_import
+from annotations.services import tag_create
 from tests.annotations.refi.conftest import FIRST
 
 pytestmark = pytest.mark.django_db
@@ -310,3 +311,14 @@ def test_a_doctype_is_refused_so_no_entity_is_resolved(db, tmp_path):
                f"</CodeBook>").encode()
     with pytest.raises(RefiError, match="c.qdc: a DOCTYPE declaration is not allowed"):
         codebook_import(data=payload, name="c.qdc")
+
+
+def test_a_span_over_a_whole_passage_is_not_imported_again_as_a_whole_passage_tag(
+        make_passage, themes, researcher):
+    passage = make_passage("Walder (fn. 18).")
+    tag_create(user=researcher, passage=passage, theme=themes["workerism"], start=0,
+               end=len(passage.text))
+
+    result = project_import(data=project_export(), name="project.qdpx")
+
+    assert (result.tags_created, result.tags_existing) == (0, 1)
