@@ -51,3 +51,4 @@ bench: load
 	$(PY) bench/search.py
 	$(PY) bench/reader.py
 	$(PY) bench/export.py
+	$(PY) bench/refi.py
