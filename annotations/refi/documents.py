@@ -13,6 +13,7 @@ import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -50,6 +51,7 @@ class CodingRecord:
     code_guid: uuid.UUID
     user_guid: uuid.UUID | None
     note_guids: tuple[uuid.UUID, ...]
+    created: datetime | None
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,8 @@ def _selection_record(element: etree._Element) -> SelectionRecord:
                 code_guid=uuid.UUID(coding.find("p:CodeRef", ns).get("targetGUID")),
                 user_guid=_guid_or_none(coding.get("creatingUser")),
                 note_guids=_note_refs(coding),
+                created=_datetime_or_none(coding.get("creationDateTime")
+                                          or element.get("creationDateTime")),
             )
             for coding in element.iterfind("p:Coding", ns)
         ),
@@ -293,3 +297,11 @@ def _note_refs(element: etree._Element) -> tuple[uuid.UUID, ...]:
 
 def _guid_or_none(value: str | None) -> uuid.UUID | None:
     return uuid.UUID(value) if value else None
+
+
+def _datetime_or_none(value: str | None) -> datetime | None:
+    """An xsd:dateTime (checked by the schema); one without a zone is taken as UTC."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -232,6 +233,8 @@ class _SourceTarget:
     passages: dict[int, Passage]
     layout: SourceText
     tag_keys: set[tuple]
+    # The file's text is the one we export: positions point straight at passages.
+    aligned: bool
 
 
 def _source_codings_apply(*, record: TextSourceRecord, project: ProjectRecord,
@@ -249,8 +252,8 @@ def _source_codings_apply(*, record: TextSourceRecord, project: ProjectRecord,
         result.skipped.append(f"{label}: its text is missing from the file; "
                               f"{len(coded)} coded selection(s) skipped.")
         return
-    target = _target_load(source=source)
-    new_tags: list[Tag] = []
+    target = _target_load(source=source, text=record.text)
+    new_tags: list[tuple[Tag, datetime | None]] = []
     for selection in coded:
         if not 0 <= selection.start < selection.end <= len(record.text):
             result.skipped.append(
@@ -259,7 +262,14 @@ def _source_codings_apply(*, record: TextSourceRecord, project: ProjectRecord,
             continue
         new_tags += _selection_tags(selection=selection, text=record.text, target=target,
                                     project=project, users=users, result=result)
-    Tag.objects.bulk_create(new_tags)
+    Tag.objects.bulk_create(tag for tag, _ in new_tags)
+    # Creation times come from the file where it gives them (auto_now_add ignores them on
+    # create); bulk_update writes the attribute as set.
+    dated = [tag for tag, created in new_tags if created is not None]
+    for tag, created in new_tags:
+        if created is not None:
+            tag.created = created
+    Tag.objects.bulk_update(dated, ["created"], batch_size=1000)
     result.tags_created += len(new_tags)
 
 
@@ -273,7 +283,7 @@ def _source_match(*, record: TextSourceRecord) -> Source | None:
                 None)
 
 
-def _target_load(*, source: Source) -> _SourceTarget:
+def _target_load(*, source: Source, text: str) -> _SourceTarget:
     passages = {passage.pk: passage for passage in
                 Passage.objects.filter(source=source).order_by("ordinal").only("pk", "text")}
     tag_keys = {
@@ -281,7 +291,8 @@ def _target_load(*, source: Source) -> _SourceTarget:
             "passage_id", "theme_id", "user_id", "start", "end", "quote")
     }
     layout = source_text_join(passages=((pk, passage.text) for pk, passage in passages.items()))
-    return _SourceTarget(source=source, passages=passages, layout=layout, tag_keys=tag_keys)
+    return _SourceTarget(source=source, passages=passages, layout=layout, tag_keys=tag_keys,
+                         aligned=text == layout.text)
 
 
 def _tag_key(*, passage_id: int | None, theme_id: int, user_id: int, start: int | None,
@@ -305,7 +316,7 @@ def _tag_keys(*, tag: Tag) -> set[tuple]:
 
 def _selection_tags(*, selection: SelectionRecord, text: str, target: _SourceTarget,
                     project: ProjectRecord, users: _Users,
-                    result: ProjectImportResult) -> list[Tag]:
+                    result: ProjectImportResult) -> list[tuple[Tag, datetime | None]]:
     placement, selector = _place(text=text, start=selection.start, end=selection.end,
                                  target=target)
     tags = []
@@ -326,7 +337,7 @@ def _selection_tags(*, selection: SelectionRecord, text: str, target: _SourceTar
             result.tags_existing += 1
             continue
         target.tag_keys |= keys
-        tags.append(tag)
+        tags.append((tag, coding.created))
         if placement is None:
             result.orphans.append(OrphanReport(source=target.source.slug, theme=theme.name,
                                                quote=tag.quote))
@@ -354,17 +365,16 @@ def _place(*, text: str, start: int, end: int,
     the file's text is the one we export (a round trip), else by quote anywhere in the
     source. Unplaced, the last selector tried describes the orphan."""
     for selector, offset in _selectors_in(text=text, start=start, end=end):
-        placement = _locate(selector=selector, offset=offset, text=text, target=target)
+        placement = _locate(selector=selector, offset=offset, target=target)
         if placement is not None:
             return placement, selector
     return None, selector
 
 
-def _locate(*, selector: QuoteSelector, offset: int, text: str,
-            target: _SourceTarget) -> Placement | None:
+def _locate(*, selector: QuoteSelector, offset: int, target: _SourceTarget) -> Placement | None:
     if not selector.exact.strip():
         return None
-    if text == target.layout.text:
+    if target.aligned:
         hinted = target.passages.get(target.layout.passage_at(offset))
         if hinted is not None:
             placement = quote_locate(selector=selector, passages=[hinted], whole_passage=False)

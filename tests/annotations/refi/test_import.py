@@ -34,7 +34,7 @@ def _codebook_state() -> set[tuple]:
 def _tag_state() -> set[tuple]:
     return {
         (tag.source.slug, tag.passage.ordinal if tag.passage else None, tag.start, tag.end,
-         tag.theme.name, tag.user.username, tag.quote, tag.memo)
+         tag.theme.name, tag.user.username, tag.quote, tag.memo, tag.created)
         for tag in Tag.objects.select_related("source", "passage", "theme", "user")
     }
 
