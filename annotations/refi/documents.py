@@ -172,11 +172,11 @@ def _validate(*, root: etree._Element, name: str) -> None:
     except etree.XMLSchemaValidateError as error:
         raise RefiError(f"{name} cannot be checked against {schema_name}: {error}") from error
     errors = [
-        f"line {entry.line}: {_NAMESPACE_IN_MESSAGE.sub('', entry.message)}"
+        f"line {entry.line}: {_NAMESPACE_IN_MESSAGE.sub('', entry.message).rstrip('.')}"
         for entry in list(schema.error_log)[:ERRORS_SHOWN]
     ]
     raise RefiError(f"{name} does not follow the REFI-QDA schema {schema_name}: "
-                    + "; ".join(errors))
+                    + "; ".join(errors) + ".")
 
 
 # --- From elements to records -------------------------------------------------------------
