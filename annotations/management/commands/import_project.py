@@ -1,32 +1,17 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from annotations.refi.documents import RefiError
+from annotations.refi.commands import RefiImportCommand
 from annotations.refi.import_ import project_import
 
 QUOTE_SHOWN = 60
 
 
-class Command(BaseCommand):
+class Command(RefiImportCommand):
     help = ("Import the codings of a REFI-QDA project (.qdpx) made on this corpus's texts in "
             "another tool: its codebook, its users (new ones become researchers without a "
             "usable password) and every coding, placed by its quote; what cannot be placed "
             "is kept as an orphan. Importing the same file again duplicates nothing.")
 
-    def add_arguments(self, parser):
-        parser.add_argument("path", help="The .qdpx file.")
-
-    def handle(self, *args, path: str, **options):
-        file = Path(path)
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-        try:
-            result = project_import(data=data, name=file.name)
-        except RefiError as error:
-            raise CommandError(str(error)) from error
+    def import_file(self, *, data: bytes, name: str) -> None:
+        result = project_import(data=data, name=name)
         self.stdout.write(
             f"Themes created: {len(result.codebook.created)}; users created: "
             f"{len(result.users_created)}; tags created: {result.tags_created} "

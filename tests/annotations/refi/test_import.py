@@ -322,3 +322,9 @@ def test_a_span_over_a_whole_passage_is_not_imported_again_as_a_whole_passage_ta
     result = project_import(data=project_export(), name="project.qdpx")
 
     assert (result.tags_created, result.tags_existing) == (0, 1)
+
+
+@pytest.mark.parametrize("command", ["import_codebook", "import_project"])
+def test_a_missing_file_is_a_command_error(command, tmp_path, db):
+    with pytest.raises(CommandError, match="Cannot read .*missing.qdpx: No such file"):
+        call_command(command, str(tmp_path / "missing.qdpx"))
