@@ -69,3 +69,4 @@ bench: load
 	$(PY) bench/export.py
 	$(PY) bench/analysis.py
 	$(PY) bench/agreement.py
+	$(PY) bench/refi.py

@@ -31,6 +31,9 @@ class Theme(models.Model):
         null=True, blank=True, unique=True,
         help_text="The number key (1-9) that applies it in the reader; blank for none.",
     )
+    # The REFI-QDA GUID of a theme imported from another tool, so that re-importing
+    # matches it; themes made here export a GUID derived from their id instead.
+    guid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["order", "name"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from annotations import team_views, token_views, views
+from annotations.refi import views as refi_views
 
 app_name = "annotations"
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("themes/colours.css", views.theme_colours, name="theme-colours"),
     # Before the slug route, which would otherwise take "orphans" for a theme.
     path("themes/orphans/", views.orphan_list, name="orphan-list"),
+    path("themes/import/", refi_views.codebook_import_view, name="codebook-import"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
     path("accounts/tokens/", token_views.token_list, name="token-list"),
     path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),

@@ -20,6 +20,8 @@ API_ENTRY_POINTS = {
     "agreement": "api-agreement",
     "coding-status": "api-coding-status-list",
     "disagreement-memos": "api-disagreement-memo-list",
+    "codebook_qdc": "api-export-codebook",
+    "project_qdpx": "api-export-project",
     "schema": "api-schema",
     "docs": "api-docs",
 }

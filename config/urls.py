@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("annotations.api")),
     path("", include("annotations.token_api")),
     path("", include("annotations.team_api")),
+    path("", include("annotations.refi.api")),
     path("", include("search.api")),
     path("", include("analysis.api")),
 ]

@@ -24,7 +24,7 @@ def move_single_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0007_codebook"),
+        ("annotations", "0008_theme_guid"),
         ("authtoken", "0004_alter_tokenproxy_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
