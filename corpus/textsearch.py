@@ -1,0 +1,15 @@
+"""SQL for the text search configuration's input (see config/tsearch.py)."""
+
+from django.db.models import Func, TextField, Value
+
+from config.tsearch import IN_WORD, PRINTED
+
+
+class PrintedWords(Func):
+    """The text with its apostrophes and primes made word characters, in SQL."""
+
+    function = "translate"
+    output_field = TextField()
+
+    def __init__(self, expression, **extra) -> None:
+        super().__init__(expression, Value(PRINTED), Value(IN_WORD), **extra)
