@@ -138,3 +138,9 @@ def _term_sql(term: Term, params: list[str]) -> str:
 def _phrase_sql(text: str, params: list[str]) -> str:
     params += [SEARCH_CONFIG, words_for_parser(text)]
     return "phraseto_tsquery(%s::regconfig, %s)"
+
+
+def word_replaced(text: str, *, typed: str, by: str) -> str:
+    """``text`` with the word ``typed`` (any case, a whole word) replaced ``by`` another."""
+    pattern = re.compile(rf"(?<![\w'’]){re.escape(typed)}(?![\w'’])", re.IGNORECASE)
+    return pattern.sub(lambda _: by, text)

@@ -38,7 +38,7 @@ from corpus.textsearch import PrintedWords
 from search.kwic import KwicLine, occurrences, sort_lines
 from search.models import GlossaryTerm, VocabularyWord
 from search.query import CompiledQuery, Expansion, Term, TsQuery, query_parse
-from search.snippets import LT_STANDIN, START_SEL, STOP_SEL, highlight_html
+from search.snippets import LT_STANDIN, START_SEL, STOP_SEL, highlight_html, marked_words
 
 QUERY_MAX_LENGTH = 300
 
@@ -194,6 +194,7 @@ class RankedMatches(Sequence[Passage]):
         passages = _hit_passages(hits, headline=headline)
         for passage in passages:
             passage.snippet = highlight_html(passage.headline)
+            passage.marked_words = marked_words(passage.headline)
         return passages
 
 
@@ -351,13 +352,15 @@ def attach_hit_details(*, passages: Sequence[Passage], query: str) -> list[Passa
     """The passages of one page, each given ``theme_list`` (one query).
 
     Passages from RankedMatches already carry their ``snippet`` (HTML-safe text around
-    the matches, with ``<mark>``s); others, listed without a query, get None.
+    the matches, with ``<mark>``s) and ``marked_words`` (the words marked in it, as
+    printed); others, listed without a query, get None and [].
     """
     passages = list(passages)
     themes = themes_by_passage(passage_ids=[passage.pk for passage in passages])
     for passage in passages:
         passage.theme_list = themes.get(passage.pk, [])
         passage.snippet = getattr(passage, "snippet", None)
+        passage.marked_words = getattr(passage, "marked_words", [])
     return passages
 
 

@@ -36,3 +36,13 @@ def highlight_html(headline: str) -> SafeString:
 def restore_text(headline: str) -> str:
     """The headline's text as printed: its "<" and apostrophes (config.tsearch) back."""
     return restore_printed(headline.replace(LT_STANDIN, "<"))
+
+
+def marked_words(headline: str) -> list[str]:
+    """The words marked in a headline, as printed, each once (first spelling kept)."""
+    words: dict[str, str] = {}
+    for match in MARKED.finditer(restore_text(headline)):
+        word = match.group(1).strip()
+        if word:
+            words.setdefault(word.casefold(), word)
+    return list(words.values())
