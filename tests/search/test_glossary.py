@@ -54,8 +54,12 @@ def test_excluded_words_and_prefixes_are_never_widened(shock_work):
 def test_an_entry_added_by_a_researcher_widens_at_once(make_passage, glossary):
     passage = make_passage("The tolkach found the bearings.")
     GlossaryTerm.objects.create(
-        term="snabzhenets", slug="snabzhenets", variants=["tolkach"], translation="supplier",
-        definition="A supply agent.", source="Test",
+        term="snabzhenets",
+        slug="snabzhenets",
+        variants=["tolkach"],
+        translation="supplier",
+        definition="A supply agent.",
+        source="Test",
     )
     assert found(glossary_expand(query=query_parse("snabzhenets"))) == {passage.pk}
 
@@ -105,8 +109,9 @@ def test_the_glossary_page(client, glossary, django_assert_num_queries):
 
 def test_researchers_edit_but_do_not_delete_the_glossary(client, glossary, researcher, student):
     codenames = set(
-        Permission.objects.filter(group__name="researchers", content_type__app_label="search")
-        .values_list("codename", flat=True)
+        Permission.objects.filter(
+            group__name="researchers", content_type__app_label="search"
+        ).values_list("codename", flat=True)
     )
     assert codenames == {"view_glossaryterm", "add_glossaryterm", "change_glossaryterm"}
     term = GlossaryTerm.objects.get(slug="blat")

@@ -1,5 +1,6 @@
 """Back and forth between results and the reader; the home page's box; approximate ranks."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -7,13 +8,8 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def reading_links(html: str, css_class: str) -> list[str]:
-    import re
-
-    return [
-        match.replace("&amp;", "&")
-        for match in re.findall(rf'<a class="{css_class}" href="([^"]+)"', html)
-    ]
+def links(html: str, pattern: str) -> list[str]:
+    return [match.replace("&amp;", "&") for match in re.findall(pattern, html)]
 
 
 def test_read_in_context_marks_the_matched_words_and_links_back(client, make_passage):
@@ -21,7 +17,7 @@ def test_read_in_context_marks_the_matched_words_and_links_back(client, make_pas
     search_url = "/search/?q=stakhanov%2A+labour+zasiadko&author="
     html = client.get(search_url).content.decode()
 
-    [link] = reading_links(html, "in-context")
+    [link] = links(html, r'<a class="in-context" href="([^"]+)"')
     parts = urlsplit(link)
     assert parts.path == f"/passages/{passage.pk}/"
     params = parse_qs(parts.query)
@@ -32,10 +28,7 @@ def test_read_in_context_marks_the_matched_words_and_links_back(client, make_pas
 def test_concordance_keywords_open_the_reader_marked(client, make_passage):
     passage = make_passage("A strike broke out; the strike spread.")
     html = client.get("/search/", {"q": "strike", "view": "kwic"}).content.decode()
-    hrefs = [
-        href.replace("&amp;", "&")
-        for href in __import__("re").findall(r'<td class="kwic-key"><a href="([^"]+)"', html)
-    ]
+    hrefs = links(html, r'<td class="kwic-key"><a href="([^"]+)"')
     assert len(hrefs) == 2
     params = parse_qs(urlsplit(hrefs[0]).query)
     assert urlsplit(hrefs[0]).path == f"/passages/{passage.pk}/"

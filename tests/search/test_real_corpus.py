@@ -87,7 +87,8 @@ def test_the_author_filter_takes_chapter_authors_and_the_editor_only_for_his_own
     bizyukov = passage_search(query="", filters=SearchFilters(author="Bizyukov"))
     assert {passage.section.authors for passage in bizyukov} == {"Petr Bizyukov"}
     # A single-author article's sections have no authors of their own: the source's count.
-    assert count("", author="Kotkin") == count("", source=real_corpus.get(slug__startswith="kotkin"))
+    kotkin = real_corpus.get(slug__startswith="kotkin")
+    assert count("", author="Kotkin") == count("", source=kotkin)
 
 
 def test_kuzbas_suggests_kuzbass_with_its_count(real_corpus):
