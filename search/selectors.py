@@ -614,17 +614,23 @@ def _glossary_candidates(groups: tuple[tuple[Term, ...], ...]) -> list[_Candidat
     return candidates
 
 
+# Each entry's forms become one tsquery once, not once per passage.
 GLOSSARY_IN_PASSAGES_SQL = f"""
-SELECT glossary.*, passage.id AS passage_id
-FROM {GlossaryTerm._meta.db_table} AS glossary
-JOIN {Passage._meta.db_table} AS passage ON passage.id = ANY(%(ids)s::bigint[])
-WHERE passage.search_vector @@ (
-  SELECT string_agg('(' || form_query::text || ')', ' | ')::tsquery
-  FROM unnest(ARRAY[glossary.term, glossary.translation] || glossary.variants) AS form,
-       phraseto_tsquery(%(config)s::regconfig, translate(form, %(printed)s, %(in_word)s))
-         AS form_query
-  WHERE querytree(form_query) <> ''
+WITH entry AS MATERIALIZED (
+  SELECT glossary.id, (
+    SELECT string_agg('(' || form_query::text || ')', ' | ')::tsquery
+    FROM unnest(ARRAY[glossary.term, glossary.translation] || glossary.variants) AS form,
+         phraseto_tsquery(%(config)s::regconfig, translate(form, %(printed)s, %(in_word)s))
+           AS form_query
+    WHERE querytree(form_query) <> ''
+  ) AS forms
+  FROM {GlossaryTerm._meta.db_table} AS glossary
 )
+SELECT glossary.*, passage.id AS passage_id
+FROM entry
+JOIN {GlossaryTerm._meta.db_table} AS glossary ON glossary.id = entry.id
+JOIN {Passage._meta.db_table} AS passage
+  ON passage.id = ANY(%(ids)s::bigint[]) AND passage.search_vector @@ entry.forms
 ORDER BY glossary.term
 """
 
