@@ -120,9 +120,6 @@ class TsQuery(SearchQuery):
         ]
         return "(" + " && ".join(groups) + ")", params
 
-    def __invert__(self):
-        raise TypeError("Negate terms in the query text ('-word').")
-
 
 def _term_sql(term: Term, params: list[str]) -> str:
     if term.phrase:
