@@ -198,9 +198,9 @@ def grow(*, to: int) -> None:
             r"""
             INSERT INTO corpus_passage
                 (source_id, section_id, ordinal, kind, note_label, text, heading,
-                 char_start, char_end, word_count)
+                 char_start, char_end, word_count, note_markers)
             SELECT first.source_id, first.section_id, %(offset)s + pick.g, first.kind, '',
-                   run.text, first.heading, 0, length(run.text), run.words
+                   run.text, first.heading, 0, length(run.text), run.words, '[]'::jsonb
             FROM (
                 SELECT g, 1 + floor(random() * (%(sentences)s - %(longest)s))::int AS start,
                        %(shortest)s + floor(random() * (%(longest)s - %(shortest)s + 1))::int
