@@ -86,7 +86,19 @@ def valid(form: forms.Form) -> forms.Form:
     return form
 
 
-STRING_LIST = {"type": "array", "items": {"type": "string"}}
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+
+
+def list_of(items: dict, description: str = "") -> dict:
+    schema = {"type": "array", "items": items}
+    return schema | ({"description": description} if description else {})
+
+
+def object_of(**properties: dict) -> dict:
+    return {"type": "object", "properties": properties}
+
+
 SEARCH_EXTRAS_SCHEMA = {
     "approximate": {
         "type": "boolean",
@@ -95,40 +107,18 @@ SEARCH_EXTRAS_SCHEMA = {
             f"{RANK_CUTOFF:,} found were ranked (and counted), so the order is approximate."
         ),
     },
-    "expansions": {
-        "type": "array",
-        "description": "Glossary terms that widened the search: what was typed, what else.",
-        "items": {
-            "type": "object",
-            "properties": {
-                "typed": {"type": "string"},
-                "term": {"type": "string"},
-                "slug": {"type": "string"},
-                "also": STRING_LIST,
-            },
-        },
-    },
-    "suggestions": {
-        "type": "array",
-        "description": "Corpus words close to typed words that few or no passages contain.",
-        "items": {
-            "type": "object",
-            "properties": {
-                "typed": {"type": "string"},
-                "passages": {"type": "integer"},
-                "alternatives": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "word": {"type": "string"},
-                            "passages": {"type": "integer"},
-                        },
-                    },
-                },
-            },
-        },
-    },
+    "expansions": list_of(
+        object_of(typed=STRING, term=STRING, slug=STRING, also=list_of(STRING)),
+        "Glossary terms that widened the search: what was typed, what else was searched.",
+    ),
+    "suggestions": list_of(
+        object_of(
+            typed=STRING,
+            passages=INTEGER,
+            alternatives=list_of(object_of(word=STRING, passages=INTEGER)),
+        ),
+        "Corpus words close to typed words that few or no passages contain.",
+    ),
 }
 
 
@@ -168,15 +158,12 @@ class PassageList(ListAPIView):
         results = passage_search(query=query, filters=form.filters)
         page = self.paginate_queryset(results)
         hits = attach_hit_details(passages=page, query=form.query)
+        suggestions = spelling_suggestions(query=query) if query else []
         response = self.get_paginated_response(self.get_serializer(hits, many=True).data)
         response.data |= {
             "approximate": getattr(results, "approximate", False),
             "expansions": [asdict(expansion) for expansion in query.expansions],
-            "suggestions": [
-                asdict(suggestion) for suggestion in spelling_suggestions(query=query)
-            ]
-            if query
-            else [],
+            "suggestions": [asdict(suggestion) for suggestion in suggestions],
         }
         return response
 

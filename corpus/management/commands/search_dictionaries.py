@@ -41,8 +41,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             # The stem the configuration would give: PostgreSQL's own stemmer.
             cursor.execute(
-                "SELECT word, (ts_lexize('english_stem', word))[1]"
-                " FROM unnest(%s::text[]) AS word",
+                "SELECT word, (ts_lexize('english_stem', word))[1] FROM unnest(%s::text[]) AS word",
                 [words],
             )
             stems = dict(cursor.fetchall())
