@@ -139,3 +139,7 @@ def spelling_synonyms(
         first_british = min(word for word in words if word in british)
         lines += [(word, stems[first_british]) for word in words]
     return sorted(lines)
+
+
+def spelling_file_text(lines: Iterable[tuple[str, str]]) -> str:
+    return "".join(f"{word} {stem}\n" for word, stem in lines)

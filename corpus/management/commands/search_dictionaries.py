@@ -3,15 +3,16 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
 from config.tsearch import (
     SPELLING_DICTIONARY,
     TSEARCH_DATA,
     dictionary_files_write,
+    spelling_file_text,
     spelling_pairs,
     spelling_synonyms,
 )
+from corpus.textsearch import english_stems
 
 
 class Command(BaseCommand):
@@ -38,14 +39,8 @@ class Command(BaseCommand):
         except ImportError as error:
             raise CommandError("Install the dev extras (pip install -e '.[dev]').") from error
         words = sorted({word for pair in pairs for word in pair})
-        with connection.cursor() as cursor:
-            # The stem the configuration would give: PostgreSQL's own stemmer.
-            cursor.execute(
-                "SELECT word, (ts_lexize('english_stem', word))[1] FROM unnest(%s::text[]) AS word",
-                [words],
-            )
-            stems = dict(cursor.fetchall())
+        stems = english_stems(words)
         lines = spelling_synonyms(pairs, stems=stems)
         path = TSEARCH_DATA / f"{SPELLING_DICTIONARY}.syn"
-        path.write_text("".join(f"{word} {stem}\n" for word, stem in lines), encoding="utf-8")
+        path.write_text(spelling_file_text(lines), encoding="utf-8")
         self.stdout.write(f"{len(pairs)} spelling pairs, {len(lines)} words: wrote {path}.")
