@@ -21,6 +21,7 @@ migrate: install
 
 load: migrate
 	$(PY) manage.py load_corpus
+	$(PY) manage.py refresh_vocabulary
 
 # A local researcher account for trying the tagging UI; only with DEBUG on.
 demo-user: migrate

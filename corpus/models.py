@@ -4,8 +4,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from corpus.textsearch import PrintedWords
+
 # A text search configuration created in migration 0001: English stemming after
-# the `unaccent` dictionary, so "Stakhanovite" finds "Stakhanovíte" too.
+# the `unaccent` dictionary, so "Stakhanovite" finds "Stakhanovíte" too; migration 0003
+# adds British/American spellings and romanisation (config/tsearch.py).
 SEARCH_CONFIG = "english_unaccent"
 
 
@@ -94,8 +97,8 @@ class Passage(models.Model):
     # quotes see the words alone: [{"offset": <index into text>, "label": "4"}, ...].
     note_markers = models.JSONField(default=list, blank=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("heading", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("text", weight="B", config=SEARCH_CONFIG),
+        expression=SearchVector(PrintedWords("heading"), weight="A", config=SEARCH_CONFIG)
+        + SearchVector(PrintedWords("text"), weight="B", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )

@@ -1,5 +1,7 @@
 """The search part of the REST API, mounted under /api/ by config/urls.py."""
 
+from dataclasses import asdict
+
 from django import forms
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -7,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
+from config.pagination import CappedPageNumberPagination
 from corpus.models import Passage
 from search.forms import KwicForm, SearchForm
 from search.kwic import SORT_CHOICES
@@ -16,6 +19,7 @@ from search.selectors import (
     attach_hit_details,
     kwic_lines,
     passage_search,
+    spelling_suggestions,
 )
 from search.serializers import (
     KwicLineSerializer,
@@ -31,10 +35,21 @@ def query_parameter(*, required: bool) -> OpenApiParameter:
         required=required,
         description=(
             'Web-search syntax: words (all must occur, in any form: "strikes" finds "strike"), '
-            '"exact phrases", `or` between alternatives, `-word` to exclude. At most 300 '
-            "characters; a query of only very common words (such as `the`) is refused."
+            '"exact phrases", `or` between alternatives, `-word` to exclude passages with the '
+            "word, `word*` for every word starting so. British and American spellings, and "
+            "romanisations with or without apostrophes, find each other; glossary terms also "
+            "search their other forms (see `glossary`). At most 300 characters; a query of "
+            "only very common words (such as `the`) is refused."
         ),
     )
+
+
+GLOSSARY_PARAMETER = OpenApiParameter(
+    "glossary",
+    OpenApiTypes.STR,
+    enum=["off"],
+    description="`off`: search only the words typed, not the glossary terms' other forms.",
+)
 
 
 FILTER_PARAMETERS = [
@@ -57,7 +72,10 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "author",
         OpenApiTypes.STR,
-        description="Part of the section's or the source's authors, any case.",
+        description=(
+            "Part of a chapter's own authors, any case; the source's authors (an edited "
+            "volume's editor) only for chapters without their own, such as the preface."
+        ),
     ),
     OpenApiParameter(
         "kind", OpenApiTypes.STR, enum=["body", "note"], description="Body text or notes."
@@ -81,10 +99,56 @@ def valid(form: forms.Form) -> forms.Form:
     return form
 
 
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+
+
+def list_of(items: dict, description: str = "") -> dict:
+    schema = {"type": "array", "items": items}
+    return schema | ({"description": description} if description else {})
+
+
+def object_of(**properties: dict) -> dict:
+    return {"type": "object", "properties": properties}
+
+
+SEARCH_EXTRAS_SCHEMA = {
+    "approximate": {
+        "type": "boolean",
+        "description": (
+            f"True when more than {RANK_CUTOFF:,} passages match: only the first "
+            f"{RANK_CUTOFF:,} found were ranked (and counted), so the order is approximate."
+        ),
+    },
+    "expansions": list_of(
+        object_of(typed=STRING, term=STRING, slug=STRING, also=list_of(STRING)),
+        "Glossary terms that widened the search: what was typed, what else was searched.",
+    ),
+    "suggestions": list_of(
+        object_of(
+            typed=STRING,
+            passages=INTEGER,
+            alternatives=list_of(object_of(word=STRING, passages=INTEGER)),
+        ),
+        "Corpus words close to typed words that few or no passages contain.",
+    ),
+}
+
+
+class SearchPagination(CappedPageNumberPagination):
+    """Pages of search hits, with what the search did besides matching (see PassageList)."""
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"] |= SEARCH_EXTRAS_SCHEMA
+        return schema
+
+
 class PassageList(ListAPIView):
     serializer_class = PassageHitSerializer
     queryset = Passage.objects.none()
     filter_backends = []
+    pagination_class = SearchPagination
 
     @extend_schema(
         summary="List or search passages",
@@ -92,18 +156,29 @@ class PassageList(ListAPIView):
             "Without `q`, the passages that pass the filters, in reading order. With `q`, "
             "the matches, best first, each with `rank` and an HTML `snippet`. An unknown "
             f"filter value is a 400 naming the parameter. A search ranks and counts at most "
-            f"its first {RANK_CUTOFF:,} matches (in storage order): `count` stops there."
+            f"its first {RANK_CUTOFF:,} matches (in storage order): `count` stops there and "
+            "`approximate` is true. `expansions` lists the glossary terms that widened the "
+            "search, `suggestions` close corpus words for typed words found in few passages."
         ),
-        parameters=[query_parameter(required=False), *FILTER_PARAMETERS],
+        parameters=[query_parameter(required=False), GLOSSARY_PARAMETER, *FILTER_PARAMETERS],
     )
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
         form = valid(SearchForm(request.query_params))
-        page = self.paginate_queryset(passage_search(query=form.query, filters=form.filters))
+        query = form.compiled_query
+        results = passage_search(query=query, filters=form.filters)
+        page = self.paginate_queryset(results)
         hits = attach_hit_details(passages=page, query=form.query)
-        return self.get_paginated_response(self.get_serializer(hits, many=True).data)
+        suggestions = spelling_suggestions(query=query) if query else []
+        response = self.get_paginated_response(self.get_serializer(hits, many=True).data)
+        response.data |= {
+            "approximate": getattr(results, "approximate", False),
+            "expansions": [asdict(expansion) for expansion in query.expansions],
+            "suggestions": [asdict(suggestion) for suggestion in suggestions],
+        }
+        return response
 
 
 class PassageDetail(RetrieveAPIView):
@@ -134,6 +209,7 @@ class KwicList(ListAPIView):
         ),
         parameters=[
             query_parameter(required=True),
+            GLOSSARY_PARAMETER,
             *FILTER_PARAMETERS,
             OpenApiParameter(
                 "sort",
@@ -151,7 +227,9 @@ class KwicList(ListAPIView):
         if form.is_valid() and not form.query:
             form.add_error("q", "Give words to search for.")
         valid(form)
-        lines = kwic_lines(query=form.query, filters=form.filters, sort=form.cleaned_data["sort"])
+        lines = kwic_lines(
+            query=form.compiled_query, filters=form.filters, sort=form.cleaned_data["sort"]
+        )
         page = self.paginate_queryset(lines)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

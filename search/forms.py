@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from itertools import groupby
 
 from django import forms
@@ -13,7 +14,14 @@ from annotations.selectors import tagger_list
 from config.filters import ExistingChoiceField
 from corpus.models import Passage, Section, Source
 from search.kwic import SORT_CHOICES
-from search.selectors import QUERY_MAX_LENGTH, SearchFilters, clean_text, query_terms
+from search.query import CompiledQuery, query_parse
+from search.selectors import (
+    QUERY_MAX_LENGTH,
+    SearchFilters,
+    clean_text,
+    glossary_expand,
+    query_terms,
+)
 
 
 def source_label(source: Source) -> str:
@@ -43,8 +51,14 @@ class SearchForm(ThemeQueryForm):
     q = forms.CharField(
         required=False,
         label="Search for",
-        widget=forms.SearchInput(attrs={"placeholder": 'strikes "trade union" -Kotkin'}),
-        help_text='Words, "exact phrases", or, and -word to leave a word out.',
+        widget=forms.SearchInput(attrs={"placeholder": 'Stakhanov* "trade union" -Donbass'}),
+        help_text=(
+            'All the words must occur, in any form. "exact phrase"; strike or protest; '
+            "-word leaves out passages containing that word (to leave out an author or "
+            "a source, use the filters); Stakhanov* for every word starting so. British "
+            "and American spellings, and romanisations with or without apostrophes, "
+            "find each other."
+        ),
     )
     source = SourceChoiceField(
         noun="source",
@@ -67,6 +81,12 @@ class SearchForm(ThemeQueryForm):
         choices=[("", "Text and notes"), *Passage.Kind.choices],
         required=False,
         error_messages={"invalid_choice": "Kind must be “body” or “note”, not “%(value)s”."},
+    )
+    glossary = forms.ChoiceField(
+        choices=[("", "Widen the search with the glossary"), ("off", "Only the words typed")],
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Glossary must be “off” or left out, not “%(value)s”."},
     )
     tagged_by = ExistingChoiceField(
         noun="tagger",
@@ -102,6 +122,14 @@ class SearchForm(ThemeQueryForm):
     @property
     def query(self) -> str:
         return self.cleaned_data["q"]
+
+    @cached_property
+    def compiled_query(self) -> CompiledQuery:
+        """The query, widened by the glossary unless ``glossary=off`` (one query)."""
+        parsed = query_parse(self.query)
+        if not parsed or self.cleaned_data["glossary"] == "off":
+            return parsed
+        return glossary_expand(query=parsed)
 
     @property
     def filters(self) -> SearchFilters:

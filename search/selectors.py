@@ -12,7 +12,6 @@ from typing import NamedTuple, overload
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import (
     SearchHeadline,
-    SearchQuery,
     SearchQueryField,
     SearchRank,
 )
@@ -32,9 +31,13 @@ from django.db.models.functions import Replace
 
 from annotations.models import Tag, Theme
 from annotations.theme_selectors import ThemeQuery, theme_query_passages_q
+from config.tsearch import IN_WORD, PRINTED, words_for_parser
 from corpus.models import SEARCH_CONFIG, Passage, Section, Source
+from corpus.textsearch import PrintedWords
 from search.kwic import KwicLine, occurrences, sort_lines
-from search.snippets import LT_STANDIN, START_SEL, STOP_SEL, highlight_html
+from search.models import GlossaryTerm, VocabularyWord
+from search.query import CompiledQuery, Expansion, Term, TsQuery, query_parse
+from search.snippets import LT_STANDIN, START_SEL, STOP_SEL, highlight_html, marked_words
 
 QUERY_MAX_LENGTH = 300
 
@@ -48,13 +51,13 @@ RANK_NORMALIZATION = 1 | 32
 READING_ORDER = ("source__ordinal", "source__slug", "ordinal")
 
 # Ranking reads every match's stored vector, so a word found in half the passages of a
-# large corpus would have each page rank all of them (1.2 s at 200,000 passages). A
-# search therefore ranks, counts and facets at most this many matches: the first the
-# scan finds, in storage order, so the scan can stop there. (Ordering them by id would
-# be stable, but the planner then walks the primary key testing every row, 3-4 times
-# slower for words in a few per cent of passages.) The real corpus, some 1,700
-# passages, never reaches it.
-RANK_CUTOFF = 5_000
+# large corpus would have each page rank all of them. A search therefore ranks, counts
+# and facets at most this many matches: up to it the ranking is exact. Past it, the
+# first this many the scan finds (in storage order, so the scan can stop there) are
+# ranked, and the results say the ranking is approximate (RankedMatches.approximate).
+# (Ordering them by id would be stable, but the planner then walks the primary key
+# testing every row, 3-4 times slower for words in a few per cent of passages.)
+RANK_CUTOFF = 50_000
 
 # A concordance is sorted as a whole, so its lines come from at most this many of the
 # best-ranked passages rather than from every match of a common word.
@@ -73,7 +76,9 @@ class SearchFilters:
     """Restrictions on a search; the defaults restrict nothing.
 
     ``theme`` and ``tagged_by`` together mean one tag: the theme applied by that user.
-    ``author`` matches, case-insensitively, part of the section's or the source's authors.
+    ``author`` matches, case-insensitively, part of a chapter's own authors; the
+    source's authors (an edited volume's editor) only for chapters without their own
+    (the editor's preface, a single-author article's sections).
     """
 
     theme: ThemeQuery | None = None
@@ -147,13 +152,23 @@ class RankedMatches(Sequence[Passage]):
     they call ``len()`` and slice it.
     """
 
-    def __init__(self, *, query: str, filters: SearchFilters) -> None:
-        self.query = query
+    def __init__(self, *, query: str | CompiledQuery, filters: SearchFilters) -> None:
+        self.query = compiled(query)
         self.filters = filters
 
     @cached_property
+    def _hits_and_more(self) -> tuple[list[Hit], bool]:
+        hits = ranked_hits(query=self.query, filters=self.filters, limit=RANK_CUTOFF + 1)
+        return hits[:RANK_CUTOFF], len(hits) > RANK_CUTOFF
+
+    @property
     def hits(self) -> list[Hit]:
-        return ranked_hits(query=self.query, filters=self.filters)
+        return self._hits_and_more[0]
+
+    @property
+    def approximate(self) -> bool:
+        """More than RANK_CUTOFF match: only the first RANK_CUTOFF found were ranked."""
+        return self._hits_and_more[1]
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -174,10 +189,11 @@ class RankedMatches(Sequence[Passage]):
 
     def _passages(self, hits: Sequence[Hit]) -> list[Passage]:
         """The passages of ``hits`` with ``rank`` and ``snippet``: one query."""
-        headline = _headline(query=_search_query(self.query), **SNIPPET_OPTIONS)
+        headline = _headline(query=TsQuery(self.query), **SNIPPET_OPTIONS)
         passages = _hit_passages(hits, headline=headline)
         for passage in passages:
             passage.snippet = highlight_html(passage.headline)
+            passage.marked_words = marked_words(passage.headline)
         return passages
 
 
@@ -192,20 +208,29 @@ def clean_text(text: str) -> str:
     return " ".join(kept.split())
 
 
-def query_terms(*, query: str) -> str:
-    """The searchable part of a web-search query, as tsquery text.
+def compiled(query: str | CompiledQuery) -> CompiledQuery:
+    """``query`` parsed (search.query), unless it already is."""
+    return query if isinstance(query, CompiledQuery) else query_parse(query)
+
+
+def query_terms(*, query: str | CompiledQuery) -> str:
+    """The searchable part of a query, as tsquery text.
 
     ``""`` when nothing is searchable (only stop words such as "the", or punctuation);
     ``"T"`` when the query only excludes words.
     """
+    query = compiled(query)
+    if not query:
+        return ""
+    sql, params = TsQuery(query).as_sql(None, connection)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, query]
-        )
+        cursor.execute(f"SELECT querytree({sql})", params)
         return cursor.fetchone()[0]
 
 
-def passage_search(*, query: str, filters: SearchFilters) -> QuerySet[Passage] | RankedMatches:
+def passage_search(
+    *, query: str | CompiledQuery, filters: SearchFilters
+) -> QuerySet[Passage] | RankedMatches:
     """Passages that match ``query`` (web-search syntax) and ``filters``.
 
     Without a query: a queryset of every passage that passes the filters, in reading
@@ -218,11 +243,13 @@ def passage_search(*, query: str, filters: SearchFilters) -> QuerySet[Passage] |
     notes that mention a word once over paragraphs that discuss it; the logarithm only
     keeps long passages from winning by size alone. 32 then maps the rank into [0, 1)
     for API clients without changing the order. Ties fall back to reading order. Only
-    the first RANK_CUTOFF matches are ranked (and counted). Its passages come with
-    their ``snippet`` (see attach_hit_details).
+    the first RANK_CUTOFF matches are ranked (and counted); ``approximate`` says when
+    there were more. Its passages come with their ``snippet`` (see attach_hit_details).
 
-    ``query`` must be clean (forms.SearchForm, or clean_text).
+    ``query`` must be clean (forms.SearchForm, or clean_text): its text (search.query's
+    language) or a CompiledQuery (one the glossary widened: glossary_expand).
     """
+    query = compiled(query)
     if query:
         return RankedMatches(query=query, filters=filters)
     return (
@@ -236,7 +263,7 @@ def passage_search(*, query: str, filters: SearchFilters) -> QuerySet[Passage] |
 
 def search_facets(
     *,
-    query: str,
+    query: str | CompiledQuery,
     filters: SearchFilters,
     results: QuerySet[Passage] | RankedMatches | None = None,
 ) -> SearchFacets:
@@ -252,6 +279,7 @@ def search_facets(
     queries then (themes, sources); one more when the theme is set (for the ids of
     the matches without it), one more when the source or section is.
     """
+    query = compiled(query)
     ranked = _same_search(results, query=query, filters=filters)
     themes = _theme_counts(query=query, filters=filters, ranked=ranked)
 
@@ -280,7 +308,7 @@ def search_facets(
 
 
 def _theme_counts(
-    *, query: str, filters: SearchFilters, ranked: RankedMatches | None
+    *, query: CompiledQuery, filters: SearchFilters, ranked: RankedMatches | None
 ) -> QuerySet[Theme]:
     """Every theme with ``count``: how many matches, the theme filter aside, carry it.
 
@@ -309,7 +337,10 @@ def _theme_counts(
 
 
 def _same_search(
-    results: QuerySet[Passage] | RankedMatches | None, *, query: str, filters: SearchFilters
+    results: QuerySet[Passage] | RankedMatches | None,
+    *,
+    query: CompiledQuery,
+    filters: SearchFilters,
 ) -> RankedMatches | None:
     """``results`` if they are the ranked matches of this very search, else None."""
     if isinstance(results, RankedMatches) and (results.query, results.filters) == (query, filters):
@@ -321,13 +352,15 @@ def attach_hit_details(*, passages: Sequence[Passage], query: str) -> list[Passa
     """The passages of one page, each given ``theme_list`` (one query).
 
     Passages from RankedMatches already carry their ``snippet`` (HTML-safe text around
-    the matches, with ``<mark>``s); others, listed without a query, get None.
+    the matches, with ``<mark>``s) and ``marked_words`` (the words marked in it, as
+    printed); others, listed without a query, get None and [].
     """
     passages = list(passages)
     themes = themes_by_passage(passage_ids=[passage.pk for passage in passages])
     for passage in passages:
         passage.theme_list = themes.get(passage.pk, [])
         passage.snippet = getattr(passage, "snippet", None)
+        passage.marked_words = getattr(passage, "marked_words", [])
     return passages
 
 
@@ -358,11 +391,12 @@ def kwic_lines(
     never keywords; a query that only excludes gives no lines. Two queries; one if
     ``results``, what passage_search gave for this same search, are already ranked.
     """
+    query = compiled(query)
     if not query:
         return []
     ranked = _same_search(results, query=query, filters=filters)
     hits = ranked.hits if ranked is not None else ranked_hits(query=query, filters=filters)
-    marked = _headline(query=IndexableQuery(_search_query(query)), highlight_all=True)
+    marked = _headline(query=IndexableQuery(TsQuery(query)), highlight_all=True)
     passages = _hit_passages(hits[:KWIC_MAX_PASSAGES], headline=marked, defer=["text"])
     lines = [
         KwicLine(passage=passage, left=left, keyword=keyword, right=right)
@@ -372,10 +406,12 @@ def kwic_lines(
     return sort_lines(lines, by=sort)
 
 
-def ranked_hits(*, query: str, filters: SearchFilters) -> list[Hit]:
+def ranked_hits(
+    *, query: str | CompiledQuery, filters: SearchFilters, limit: int = RANK_CUTOFF
+) -> list[Hit]:
     """The matches of ``query`` (not empty) as Hits, best first (see passage_search).
 
-    The first RANK_CUTOFF matches are ranked in a subquery that stops scanning there;
+    The first ``limit`` matches are ranked in a subquery that stops scanning there;
     only then are they joined to their source and sorted. The queryset form of the
     cutoff, ``pk IN (SELECT ... LIMIT n)``, reads every match twice and joins them
     back to the whole table: twice as slow for a common word at 200,000 passages.
@@ -384,7 +420,7 @@ def ranked_hits(*, query: str, filters: SearchFilters) -> list[Hit]:
         _matching(query=query, filters=filters, cutoff=False)
         .annotate(rank=_rank(query))
         .order_by()
-        .values_list("pk", "rank", "source_id", "ordinal")[:RANK_CUTOFF]
+        .values_list("pk", "rank", "source_id", "ordinal")[:limit]
     )
     sql, params = first_matches.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -426,25 +462,24 @@ def _hit_passages(
     return passages
 
 
-def _rank(query: str) -> SearchRank:
+def _rank(query: str | CompiledQuery) -> SearchRank:
     return SearchRank(
         F("search_vector"),
-        _search_query(query),
+        TsQuery(compiled(query)),
         weights=RANK_WEIGHTS,
         normalization=RANK_NORMALIZATION,
         cover_density=True,
     )
 
 
-def _search_query(query: str) -> SearchQuery:
-    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-
-
-def _matching(*, query: str, filters: SearchFilters, cutoff: bool = True) -> QuerySet[Passage]:
+def _matching(
+    *, query: str | CompiledQuery, filters: SearchFilters, cutoff: bool = True
+) -> QuerySet[Passage]:
     """The passages that match; with a query and ``cutoff``, only the first RANK_CUTOFF."""
+    query = compiled(query)
     passages = Passage.objects.all()
     if query:
-        passages = passages.filter(search_vector=_search_query(query))
+        passages = passages.filter(search_vector=TsQuery(query))
     if filters.source:
         passages = passages.filter(source=filters.source)
     if filters.section:
@@ -454,7 +489,7 @@ def _matching(*, query: str, filters: SearchFilters, cutoff: bool = True) -> Que
     if filters.author:
         passages = passages.filter(
             Q(section__authors__icontains=filters.author)
-            | Q(source__authors__icontains=filters.author)
+            | Q(section__authors="", source__authors__icontains=filters.author)
         )
     if filters.theme or filters.tagged_by:
         tags = Tag.objects.filter(user=filters.tagged_by) if filters.tagged_by else None
@@ -469,10 +504,228 @@ def _matching(*, query: str, filters: SearchFilters, cutoff: bool = True) -> Que
 def _headline(*, query: Func, **options) -> SearchHeadline:
     """``ts_headline`` of a passage's text, with the sentinels of search.snippets."""
     return SearchHeadline(
-        Replace("text", Value("<"), Value(LT_STANDIN)),
+        PrintedWords(Replace("text", Value("<"), Value(LT_STANDIN))),
         query,
         config=SEARCH_CONFIG,
         start_sel=START_SEL,
         stop_sel=STOP_SEL,
         **options,
     )
+
+
+# --- The glossary ------------------------------------------------------------------
+
+# A glossary form matches what was typed when both give the same tsquery: inflections,
+# spellings and apostrophes aside, the same words.
+GLOSSARY_MATCH_SQL = f"""
+SELECT glossary.*, candidate.ord AS candidate
+FROM {GlossaryTerm._meta.db_table} AS glossary
+JOIN unnest(%(candidates)s::text[]) WITH ORDINALITY AS candidate (text, ord)
+  ON phraseto_tsquery(%(config)s::regconfig, candidate.text) = ANY (
+    SELECT phraseto_tsquery(%(config)s::regconfig, translate(form, %(printed)s, %(in_word)s))
+    FROM unnest(ARRAY[glossary.term, glossary.translation] || glossary.variants) AS form
+  )
+WHERE querytree(phraseto_tsquery(%(config)s::regconfig, candidate.text)) <> ''
+ORDER BY candidate.ord, glossary.term
+"""
+
+# The longest run of consecutive words looked up in the glossary ("engineering
+# technical personnel").
+GLOSSARY_MAX_WORDS = 3
+
+
+class _Candidate(NamedTuple):
+    """Typed words that a glossary form may match: groups ``first``..``last``, or one
+    term (``term`` its index) of group ``first``."""
+
+    first: int
+    last: int
+    term: int | None
+    text: str
+
+
+def glossary_expand(*, query: CompiledQuery) -> CompiledQuery:
+    """``query`` with each word or phrase that is a glossary form also searching the
+    entry's other forms (one query).
+
+    Runs of up to GLOSSARY_MAX_WORDS typed words count as one form (``shock worker``);
+    the longest match wins. Excluded words and prefixes are never widened.
+    """
+    candidates = _glossary_candidates(query.groups)
+    if not candidates:
+        return query
+    entries = GlossaryTerm.objects.raw(
+        GLOSSARY_MATCH_SQL,
+        {
+            "candidates": [words_for_parser(candidate.text) for candidate in candidates],
+            "config": SEARCH_CONFIG,
+            "printed": PRINTED,
+            "in_word": IN_WORD,
+        },
+    )
+    matched = {entry.candidate - 1: entry for entry in entries}
+    groups = [list(group) for group in query.groups]
+    taken: set[int] = set()
+    expansions = []
+    for index in sorted(matched, key=lambda i: candidates[i].term is not None):
+        candidate, entry = candidates[index], matched[index]
+        span = set(range(candidate.first, candidate.last + 1))
+        if candidate.term is None and span & taken:
+            continue
+        typed = candidate.text.casefold()
+        also = tuple(form for form in entry.forms if form.casefold() != typed)
+        if candidate.term is None:
+            taken |= span
+            groups[candidate.first] = [Term(text=candidate.text, alternatives=also)]
+            for later in range(candidate.first + 1, candidate.last + 1):
+                groups[later] = []
+        elif candidate.first not in taken:
+            group = groups[candidate.first]
+            group[candidate.term] = replace(group[candidate.term], alternatives=also)
+        else:
+            continue
+        expansions.append(
+            Expansion(typed=candidate.text, term=entry.term, slug=entry.slug, also=also)
+        )
+    return replace(
+        query,
+        groups=tuple(tuple(group) for group in groups if group),
+        expansions=tuple(expansions),
+    )
+
+
+def _glossary_candidates(groups: tuple[tuple[Term, ...], ...]) -> list[_Candidate]:
+    candidates = [
+        _Candidate(first=index, last=index, term=position, text=term.text)
+        for index, group in enumerate(groups)
+        for position, term in enumerate(group)
+        if not (term.negated or term.prefix)
+    ]
+    single_words = [
+        len(group) == 1 and group[0].plain and " " not in group[0].text for group in groups
+    ]
+    for first in range(len(groups)):
+        for last in range(first + 1, min(first + GLOSSARY_MAX_WORDS, len(groups))):
+            if all(single_words[first : last + 1]):
+                text = " ".join(group[0].text for group in groups[first : last + 1])
+                candidates.append(_Candidate(first=first, last=last, term=None, text=text))
+    return candidates
+
+
+# Each entry's forms become one tsquery once, not once per passage.
+GLOSSARY_IN_PASSAGES_SQL = f"""
+WITH entry AS MATERIALIZED (
+  SELECT glossary.id, (
+    SELECT string_agg('(' || form_query::text || ')', ' | ')::tsquery
+    FROM unnest(ARRAY[glossary.term, glossary.translation] || glossary.variants) AS form,
+         phraseto_tsquery(%(config)s::regconfig, translate(form, %(printed)s, %(in_word)s))
+           AS form_query
+    WHERE querytree(form_query) <> ''
+  ) AS forms
+  FROM {GlossaryTerm._meta.db_table} AS glossary
+)
+SELECT glossary.*, passage.id AS passage_id
+FROM entry
+JOIN {GlossaryTerm._meta.db_table} AS glossary ON glossary.id = entry.id
+JOIN {Passage._meta.db_table} AS passage
+  ON passage.id = ANY(%(ids)s::bigint[]) AND passage.search_vector @@ entry.forms
+ORDER BY glossary.term
+"""
+
+
+def glossary_terms_by_passage(*, passage_ids: Sequence[int]) -> dict[int, list[GlossaryTerm]]:
+    """The glossary terms each passage uses, in any of their forms (one query)."""
+    if not passage_ids:
+        return {}
+    rows = GlossaryTerm.objects.raw(
+        GLOSSARY_IN_PASSAGES_SQL,
+        {
+            "ids": list(map(int, passage_ids)),
+            "config": SEARCH_CONFIG,
+            "printed": PRINTED,
+            "in_word": IN_WORD,
+        },
+    )
+    terms: dict[int, list[GlossaryTerm]] = defaultdict(list)
+    for term in rows:
+        terms[term.passage_id].append(term)
+    return terms
+
+
+def glossary_list() -> QuerySet[GlossaryTerm]:
+    return GlossaryTerm.objects.order_by("term")
+
+
+# --- Did you mean ------------------------------------------------------------------
+
+# A typed word found in fewer passages than this gets suggestions.
+FEW_PASSAGES = 3
+SUGGESTIONS_PER_WORD = 3
+
+SUGGESTIONS_SQL = f"""
+WITH typed AS (
+  SELECT typed.word, typed.ord, COALESCE((
+    SELECT max(known.passages) FROM {VocabularyWord._meta.db_table} AS known
+    WHERE known.lexeme = (tsvector_to_array(to_tsvector(%(config)s::regconfig,
+                            translate(typed.word, %(printed)s, %(in_word)s))))[1]
+  ), 0) AS passages
+  FROM unnest(%(words)s::text[]) WITH ORDINALITY AS typed (word, ord)
+)
+SELECT typed.word, typed.passages, near.word, near.lexeme, near.passages
+FROM typed
+CROSS JOIN LATERAL (
+  SELECT word, lexeme, passages FROM {VocabularyWord._meta.db_table}
+  WHERE word %% typed.word AND passages > typed.passages
+  ORDER BY similarity(word, typed.word) DESC, passages DESC
+  LIMIT %(limit)s
+) AS near
+WHERE typed.passages < %(few)s
+ORDER BY typed.ord
+"""
+
+
+@dataclass(frozen=True)
+class WordCount:
+    word: str
+    passages: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Corpus words close to a typed word that few or no passages contain."""
+
+    typed: str
+    passages: int
+    alternatives: tuple[WordCount, ...]
+
+
+def spelling_suggestions(*, query: str | CompiledQuery) -> list[Suggestion]:
+    """For each plain word of ``query`` found in fewer than FEW_PASSAGES passages, the
+    corpus words closest to it by trigram similarity (pg_trgm) that more passages
+    contain, best first (one query; none without plain words). Nothing while the
+    vocabulary (services.vocabulary_refresh) is empty.
+    """
+    words = list(dict.fromkeys(word.casefold() for word in compiled(query).plain_words))
+    if not words:
+        return []
+    params = {
+        "words": words,
+        "config": SEARCH_CONFIG,
+        "printed": PRINTED,
+        "in_word": IN_WORD,
+        # Several printed forms share a lexeme ("worker", "workers"): one of each.
+        "limit": SUGGESTIONS_PER_WORD * 3,
+        "few": FEW_PASSAGES,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(SUGGESTIONS_SQL, params)
+        rows = cursor.fetchall()
+    found: dict[str, tuple[int, dict[str, WordCount]]] = {}
+    for typed, passages, word, lexeme, count in rows:
+        _, near = found.setdefault(typed, (passages, {}))
+        if len(near) < SUGGESTIONS_PER_WORD:
+            near.setdefault(lexeme, WordCount(word=word, passages=count))
+    return [
+        Suggestion(typed=typed, passages=passages, alternatives=tuple(near.values()))
+        for typed, (passages, near) in found.items()
+    ]

@@ -11,6 +11,8 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from config.tsearch import restore_printed
+
 # Private-use code points: escape() leaves them alone, queries are stripped of them
 # (selectors.clean_text), and the sources, plain English text, never contain them.
 START_SEL = "\ue000"
@@ -32,4 +34,15 @@ def highlight_html(headline: str) -> SafeString:
 
 
 def restore_text(headline: str) -> str:
-    return headline.replace(LT_STANDIN, "<")
+    """The headline's text as printed: its "<" and apostrophes (config.tsearch) back."""
+    return restore_printed(headline.replace(LT_STANDIN, "<"))
+
+
+def marked_words(headline: str) -> list[str]:
+    """The words marked in a headline, as printed, each once (first spelling kept)."""
+    words: dict[str, str] = {}
+    for match in MARKED.finditer(restore_text(headline)):
+        word = match.group(1).strip()
+        if word:
+            words.setdefault(word.casefold(), word)
+    return list(words.values())

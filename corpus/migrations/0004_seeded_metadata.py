@@ -23,7 +23,7 @@ def seeds_from_current_values(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("corpus", "0002_passage_note_markers"),
+        ("corpus", "0003_search_spelling_and_transliteration"),
     ]
 
     operations = [

@@ -1,6 +1,8 @@
+import importlib
 from collections.abc import Callable
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
@@ -72,3 +74,14 @@ def corpus(make_passage, tag, themes, researcher, other_researcher) -> dict[str,
     tag(passages["union"], themes["paternalism"], researcher)
     tag(passages["love"], themes["paternalism"], other_researcher)
     return passages
+
+
+@pytest.fixture
+def glossary(db) -> None:
+    """The seeded glossary and its permissions, as search migration 0001 leaves them.
+
+    A browser test's flush empties every table; seeding again is idempotent.
+    """
+    migration = importlib.import_module("search.migrations.0001_glossary_and_vocabulary")
+    migration.seed_glossary(apps, None)
+    migration.researchers_may_edit_glossary(apps, None)

@@ -204,4 +204,4 @@ def test_query_count_does_not_grow_with_hits(client, make_passage, tag, themes, 
     many = count_queries(client, url, params)
 
     assert few == many
-    assert many <= 5
+    assert many <= 7  # with the glossary lookup and (passages) the spelling suggestions

@@ -1,0 +1,61 @@
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class GlossaryTerm(models.Model):
+    """A term of Soviet labour history; a search for any of its forms finds them all."""
+
+    term = models.CharField(max_length=100, unique=True, help_text="As the sources print it.")
+    slug = models.SlugField(max_length=100, unique=True)
+    variants = ArrayField(
+        models.CharField(max_length=100),
+        blank=True,
+        default=list,
+        help_text="Other spellings, forms and abbreviations, comma-separated; all searched.",
+    )
+    translation = models.CharField(
+        max_length=200, blank=True, help_text="The English equivalent, also searched."
+    )
+    definition = models.TextField(help_text="A sentence or two.")
+    source = models.CharField(max_length=500, help_text="Where the definition comes from.")
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(term=""), name="glossary_term_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(definition=""), name="glossary_definition_not_empty"
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="glossary_source_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('search:glossary')}#{self.slug}"
+
+    @property
+    def forms(self) -> list[str]:
+        """Every searched form: the term, its translation and variants."""
+        return [form for form in (self.term, self.translation, *self.variants) if form]
+
+
+class VocabularyWord(models.Model):
+    """A word of the corpus, as printed (lower case), and in how many passages it occurs.
+
+    Filled by services.vocabulary_refresh after each load, for "did you mean".
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+    lexeme = models.CharField(max_length=100, db_index=True, help_text="As the index has it.")
+    passages = models.PositiveIntegerField(help_text="How many passages a search for it finds.")
+
+    class Meta:
+        indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="vocabulary_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
