@@ -92,8 +92,7 @@ def _text_file(*, source: Source) -> str:
 
 def _sub(parent: etree._Element, tag: str, namespace: str = PROJECT_NS, *,
          text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{namespace}}}{tag}",
-                               {key: _xml_safe(value) for key, value in attributes.items()})
+    element = etree.SubElement(parent, f"{{{namespace}}}{tag}", attributes)
     if text is not None:
         element.text = _xml_safe(text)
     return element
@@ -112,7 +111,8 @@ def _codes_append(*, parent: etree._Element, nodes: list[ThemeNode], namespace: 
 
 def _code_append(*, parent: etree._Element, node: ThemeNode, namespace: str) -> None:
     theme = node.theme
-    code = _sub(parent, "Code", namespace, guid=str(theme_guid(theme=theme)), name=theme.name,
+    code = _sub(parent, "Code", namespace, guid=str(theme_guid(theme=theme)),
+                name=_xml_safe(theme.name),
                 isCodable="true", color=theme.colour)
     if theme.definition:
         _sub(code, "Description", namespace, text=theme.definition)
