@@ -8,6 +8,7 @@ exporting the same data twice gives the same bytes.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -44,6 +45,7 @@ ORIGIN = "labour-corpus (Django)"
 # A fixed time for zip members: the archive's bytes depend on the data alone.
 ZIP_MEMBER_TIME = (1980, 1, 1, 0, 0, 0)
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class EmptyCodebook(Exception):
@@ -88,9 +90,17 @@ def _text_file(*, source: Source) -> str:
     return f"{source_guid(slug=source.slug)}.txt"
 
 
-def _sub(parent: etree._Element, tag: str, namespace: str = PROJECT_NS,
-         **attributes: str) -> etree._Element:
-    return etree.SubElement(parent, f"{{{namespace}}}{tag}", attributes)
+def _sub(parent: etree._Element, tag: str, namespace: str = PROJECT_NS, *,
+         text: str | None = None, **attributes: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{namespace}}}{tag}", attributes)
+    if text is not None:
+        element.text = _xml_safe(text)
+    return element
+
+
+def _xml_safe(value: str) -> str:
+    """XML 1.0 cannot carry most control characters, which a pasted memo may hold."""
+    return _NOT_XML_CHAR.sub("\ufffd", value)
 
 
 def _codes_append(*, parent: etree._Element, nodes: list[ThemeNode], namespace: str) -> None:
@@ -101,10 +111,11 @@ def _codes_append(*, parent: etree._Element, nodes: list[ThemeNode], namespace: 
 
 def _code_append(*, parent: etree._Element, node: ThemeNode, namespace: str) -> None:
     theme = node.theme
-    code = _sub(parent, "Code", namespace, guid=str(theme_guid(theme=theme)), name=theme.name,
+    code = _sub(parent, "Code", namespace, guid=str(theme_guid(theme=theme)),
+                name=_xml_safe(theme.name),
                 isCodable="true", color=theme.colour)
     if theme.definition:
-        _sub(code, "Description", namespace).text = theme.definition
+        _sub(code, "Description", namespace, text=theme.definition)
     for child in node.children:
         _code_append(parent=code, node=child, namespace=namespace)
 
@@ -135,7 +146,7 @@ def _sources_append(*, parent: etree._Element, data: ProjectData) -> None:
     for source in data.sources:
         element = _sub(sources, "TextSource", guid=str(source_guid(slug=source.slug)),
                        name=source.slug, plainTextPath=INTERNAL_PREFIX + _text_file(source=source))
-        _sub(element, "Description").text = source.citation
+        _sub(element, "Description", text=source.citation)
         for tag in tags_by_source[source.pk]:
             _selection_append(parent=element, tag=tag, text=data.texts[source.pk],
                               code_guid=code_guids[tag.theme_id])
@@ -162,7 +173,7 @@ def _selection_append(*, parent: etree._Element, tag: TagRow, text: SourceText,
                      creationDateTime=created)
     if tag.memo:
         # QualCoder and MAXQDA read a selection's description as the coding memo.
-        _sub(selection, "Description").text = tag.memo
+        _sub(selection, "Description", text=tag.memo)
     coding = _sub(selection, "Coding", guid=str(coding_guid(tag_id=tag.id)),
                   creatingUser=creator, creationDateTime=created)
     _sub(coding, "CodeRef", targetGUID=code_guid)
@@ -177,4 +188,4 @@ def _notes_append(*, parent: etree._Element, tags: list[TagRow]) -> None:
                     name=f"Memo on tag {tag.id}",
                     creatingUser=str(user_guid(username=tag.username)),
                     creationDateTime=tag.created.isoformat())
-        _sub(note, "PlainTextContent").text = tag.memo
+        _sub(note, "PlainTextContent", text=tag.memo)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from annotations.anchoring import (
@@ -53,7 +53,10 @@ UNKNOWN_CODER = "unknown-coder"
 NAME_MAX = Theme._meta.get_field("name").max_length
 SLUG_MAX = Theme._meta.get_field("slug").max_length
 USERNAME_MAX = User._meta.get_field("username").max_length
+ORDER_MAX = 32767  # PositiveSmallIntegerField
 _NOT_IN_USERNAME = re.compile(r"[^\w.@+-]+")
+_CONCURRENT_CHANGE = ("The codebook or the tags changed while the file was being imported; "
+                      "nothing was imported. Please try again.")
 
 
 @dataclass
@@ -83,18 +86,25 @@ class ProjectImportResult:
 def codebook_import(*, data: bytes, name: str) -> CodebookImportResult:
     """The codebook of a .qdc, or of the project in a .qdpx."""
     document = document_read(data=data, name=name)
-    with transaction.atomic():
-        return _codebook_apply(codes=codes_read(document=document))
+    try:
+        with transaction.atomic():
+            return _codebook_apply(codes=codes_read(document=document))
+    except IntegrityError as error:
+        raise RefiError(_CONCURRENT_CHANGE) from error
 
 
 def project_import(*, data: bytes, name: str) -> ProjectImportResult:
     """A .qdpx's codebook, users and codings on the texts of this corpus."""
     project = project_read(document=document_read(data=data, name=name), name=name)
-    with transaction.atomic():
-        result = ProjectImportResult(codebook=_codebook_apply(codes=project.codes))
-        users = _Users(project=project, result=result)
-        for record in project.sources:
-            _source_codings_apply(record=record, project=project, users=users, result=result)
+    try:
+        with transaction.atomic():
+            result = ProjectImportResult(codebook=_codebook_apply(codes=project.codes))
+            users = _Users(project=project, result=result)
+            for record in project.sources:
+                _source_codings_apply(record=record, project=project, users=users,
+                                      result=result)
+    except IntegrityError as error:
+        raise RefiError(_CONCURRENT_CHANGE) from error
     return result
 
 
@@ -106,11 +116,14 @@ class _Codebook:
 
     def __init__(self) -> None:
         themes = list(Theme.objects.all())
-        # Only themes that were here before: two codes of one file never match each other.
         self.by_guid = {theme_guid(theme=theme): theme for theme in themes}
+        # Only themes that were here before: two codes of one file never match each other.
         self.by_parent_and_name = {(theme.parent_id, theme.name): theme for theme in themes}
         self.names = {theme.name for theme in themes}
         self.slugs = {theme.slug for theme in themes} | RESERVED_SLUGS
+        # New themes come after the existing ones, in the file's order, so that the themes
+        # researchers have on their number keys stay first.
+        self.first_order = max((theme.order for theme in themes), default=0) + 1
         self.created = 0
 
     def match(self, *, record: CodeRecord, parent: Theme | None) -> Theme | None:
@@ -124,7 +137,7 @@ class _Codebook:
                 self.by_guid[record.guid] = theme
         return theme
 
-    def create(self, *, record: CodeRecord, parent: Theme | None, order: int) -> Theme:
+    def create(self, *, record: CodeRecord, parent: Theme | None) -> Theme:
         name = self._unique_name(name=_name(record.name), parent=parent)
         theme = Theme.objects.create(
             guid=record.guid,
@@ -132,7 +145,7 @@ class _Codebook:
             slug=self._unique_slug(name=name),
             definition=record.description,
             colour=record.colour or PALETTE[self.created % len(PALETTE)],
-            order=min(order, 32767),
+            order=min(self.first_order + self.created, ORDER_MAX),
             parent=parent,
         )
         self.created += 1
@@ -176,14 +189,14 @@ def _codebook_apply(*, codes: Iterable[CodeRecord]) -> CodebookImportResult:
     seen: dict[uuid.UUID, int] = {}
 
     def apply(records: Iterable[CodeRecord], parent: Theme | None) -> None:
-        for order, record in enumerate(records):
+        for record in records:
             if record.guid in seen:
                 raise RefiError(f"Line {record.line}: the code GUID {record.guid} is already "
                                 f"used by the code on line {seen[record.guid]}.")
             seen[record.guid] = record.line
             theme = codebook.match(record=record, parent=parent)
             if theme is None:
-                theme = codebook.create(record=record, parent=parent, order=order)
+                theme = codebook.create(record=record, parent=parent)
                 result.created.append(theme.name)
             else:
                 result.matched += 1

@@ -193,3 +193,15 @@ def test_asking_for_json_is_told_so_in_json(client):
     response = client.get("/api/exports/codebook.qdc", HTTP_ACCEPT="application/json")
     assert response.status_code == 406
     assert "detail" in response.json()
+
+
+def test_control_characters_a_memo_may_hold_do_not_break_the_xml(coded):
+    Tag.objects.filter(pk=coded[0].pk).update(memo="pasted\x0bfrom a PDF\x0c")
+    Theme.objects.filter(slug="hostels").update(name="Hostels\x1b")
+
+    root = project_root(project_export())
+
+    official_schema("Project.xsd").assertValid(root)
+    notes = root.xpath("p:Notes/p:Note/p:PlainTextContent/text()", namespaces=P)
+    assert "pasted\ufffdfrom a PDF\ufffd" in notes
+    assert "Hostels\ufffd" in root.xpath("//p:Code/@name", namespaces=P)

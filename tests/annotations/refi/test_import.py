@@ -225,6 +225,11 @@ def test_a_large_nested_nvivo_codebook_imports_whole(tmp_path):
     assert set(Theme.objects.filter(guid__isnull=False).values_list("colour", flat=True)) == set(
         PALETTE)
     assert Theme.objects.filter(slug__in=["orphans", "import"]).count() == 0
+    existing = Theme.objects.filter(guid__isnull=True).values_list("order", flat=True)
+    imported = list(Theme.objects.filter(guid__isnull=False).order_by("order")
+                    .values_list("name", flat=True))
+    assert Theme.objects.get(name=imported[0]).order > max(existing)  # number keys stay
+    assert imported[:3] == ["Top 0 – Завод", "Child 0", "Other"]  # the file's order
 
     again = codebook_import(data=payload, name="nvivo.qdc")
     assert (again.created, again.matched) == ([], 300)
