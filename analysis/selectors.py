@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from annotations.models import Tag, Theme
@@ -120,21 +121,28 @@ class CooccurrenceMatrix:
         ]
 
 
+# Each passage's themes once (from the scope's tags), joined to themselves on the
+# passage: a pair of themes counts once per passage carrying both, and the diagonal
+# once per passage carrying the theme. Distinct pairs first keep the join small and the
+# count a plain COUNT(*), three times faster than counting distinct passages after it.
+COOCCURRENCE_SQL = """
+    WITH pairs AS ({pairs})
+    SELECT one.theme_id, other.theme_id, COUNT(*)
+    FROM pairs one JOIN pairs other ON one.passage_id = other.passage_id
+    GROUP BY one.theme_id, other.theme_id
+"""
+
+
 def cooccurrence_matrix(*, scope: AnalysisScope, themes: Sequence[Theme] | None = None
                         ) -> CooccurrenceMatrix:
-    """Theme × theme passage counts, in one query: a self-join of the scoped tags on their
-    passage, counting distinct passages per pair of themes."""
+    """Theme × theme passage counts, in one query over the scope's tags."""
     themes = theme_list() if themes is None else list(themes)
-    # One filter() call, so that the values() below reads the joined tag it filters.
-    partner = {"passage__tags__user__in": scope.coders} if scope.coders else {}
-    pairs = (
-        scoped_tags(scope=scope)
-        .filter(**partner)
-        .values("theme_id", partner_id=F("passage__tags__theme_id"))
-        .annotate(passages=Count("passage_id", distinct=True))
-        .order_by()
-    )
-    counts = {(row["theme_id"], row["partner_id"]): row["passages"] for row in pairs}
+    pairs = scoped_tags(scope=scope).values("passage_id", "theme_id").distinct().order_by()
+    pairs_sql, params = pairs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(COOCCURRENCE_SQL.format(pairs=pairs_sql), params)
+        counts = {(theme_id, partner_id): count
+                  for theme_id, partner_id, count in cursor.fetchall()}
     return CooccurrenceMatrix(
         themes=themes,
         counts=[[counts.get((row.pk, column.pk), 0) for column in themes] for row in themes],
