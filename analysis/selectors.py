@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from annotations.models import Tag, Theme
@@ -120,21 +121,33 @@ class CooccurrenceMatrix:
         ]
 
 
+# Per passage, the set of its themes (from the scope's tags); every ordered pair of a
+# set counts that passage once, and each theme with itself makes the diagonal. Linear
+# in the tags whatever the planner guesses (a self-join of the pairs went quadratic
+# when its row estimates were stale, as for a coder newer than the last ANALYZE).
+COOCCURRENCE_SQL = """
+    SELECT one.theme_id, other.theme_id, COUNT(*)
+    FROM (
+        SELECT array_agg(DISTINCT tags.theme_id) AS theme_ids
+        FROM ({tags}) AS tags
+        GROUP BY tags.passage_id
+    ) AS passage_themes
+    CROSS JOIN LATERAL unnest(passage_themes.theme_ids) AS one(theme_id)
+    CROSS JOIN LATERAL unnest(passage_themes.theme_ids) AS other(theme_id)
+    GROUP BY one.theme_id, other.theme_id
+"""
+
+
 def cooccurrence_matrix(*, scope: AnalysisScope, themes: Sequence[Theme] | None = None
                         ) -> CooccurrenceMatrix:
-    """Theme × theme passage counts, in one query: a self-join of the scoped tags on their
-    passage, counting distinct passages per pair of themes."""
+    """Theme × theme passage counts, in one query over the scope's tags."""
     themes = theme_list() if themes is None else list(themes)
-    # One filter() call, so that the values() below reads the joined tag it filters.
-    partner = {"passage__tags__user__in": scope.coders} if scope.coders else {}
-    pairs = (
-        scoped_tags(scope=scope)
-        .filter(**partner)
-        .values("theme_id", partner_id=F("passage__tags__theme_id"))
-        .annotate(passages=Count("passage_id", distinct=True))
-        .order_by()
-    )
-    counts = {(row["theme_id"], row["partner_id"]): row["passages"] for row in pairs}
+    tags = scoped_tags(scope=scope).values("passage_id", "theme_id").order_by()
+    tags_sql, params = tags.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(COOCCURRENCE_SQL.format(tags=tags_sql), params)
+        counts = {(theme_id, partner_id): count
+                  for theme_id, partner_id, count in cursor.fetchall()}
     return CooccurrenceMatrix(
         themes=themes,
         counts=[[counts.get((row.pk, column.pk), 0) for column in themes] for row in themes],

@@ -4,6 +4,6 @@ from analysis import views
 
 app_name = "analysis"
 urlpatterns = [
-    path("analysis/", views.analysis, name="analysis"),
+    path("analysis/", views.analysis_page, name="analysis"),
     path("analysis/passages/", views.cell_passage_list, name="passages"),
 ]

@@ -10,7 +10,7 @@ PASSAGES_PER_PAGE = 25
 
 
 @read_permission_required
-def analysis(request: HttpRequest) -> HttpResponse:
+def analysis_page(request: HttpRequest) -> HttpResponse:
     form = AnalysisScopeForm(request.GET)
     if not form.is_valid():
         return render(request, "analysis/analysis.html", {"form": form}, status=400)

@@ -118,6 +118,13 @@ def test_a_section_outside_the_source_is_a_400(client, coded):
     }
 
 
+def test_too_many_coders_are_a_400(client, coded):
+    names = ",".join(f"coder{n}" for n in range(51))
+    response = client.get(f"/api/cooccurrence/?coders={names}")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"coders": ["Name at most 50 at once."]}
+
+
 def test_a_user_who_never_tagged_is_no_coder(client, coded, make_user):
     make_user("silent", role="researcher")
     assert client.get("/api/cooccurrence/?coders=silent").status_code == 400
