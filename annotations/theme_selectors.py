@@ -88,11 +88,15 @@ def theme_ids_with_descendants(*, themes: Iterable[Theme | int]) -> set[int]:
     return ids
 
 
-def theme_get_by_any_slug(*, slug: str) -> Theme:
-    """The theme with this slug now, else the one that had it; raises ``Theme.DoesNotExist``."""
-    theme = Theme.objects.filter(slug=slug).first()
+def theme_get_by_any_slug(*, slug: str, themes: QuerySet[Theme] | None = None) -> Theme:
+    """The theme with this slug now, else the one that had it; raises ``Theme.DoesNotExist``.
+
+    ``themes``: where to look (e.g. annotated with counts); by default every theme.
+    """
+    themes = Theme.objects.all() if themes is None else themes
+    theme = themes.filter(slug=slug).first()
     if theme is None:
-        theme = Theme.objects.get(slug_aliases__slug=slug)
+        theme = themes.get(slug_aliases__slug=slug)
     return theme
 
 
