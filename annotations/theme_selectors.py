@@ -162,6 +162,14 @@ def theme_query_parse(*, theme: Sequence[str] = (), match: str = "",
     )
 
 
+def theme_query_of(*, theme: Theme | ThemeQuery) -> ThemeQuery:
+    """One theme (with its sub-themes) as a query; a query as it is."""
+    if isinstance(theme, ThemeQuery):
+        return theme
+    return ThemeQuery(slugs=(theme.slug,),
+                      themes=(frozenset(theme_ids_with_descendants(themes=[theme])),))
+
+
 def theme_query_passages_q(*, query: ThemeQuery, tags: QuerySet[Tag] | None = None,
                            passage: str = "pk") -> Q:
     """The passage-level condition, for a queryset whose ``passage`` field is the passage.
