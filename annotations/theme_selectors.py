@@ -261,7 +261,8 @@ def codebook_tree(*, themes: Sequence[Theme]) -> Codebook:
     examples = defaultdict(list)
     for tag in theme_example_list():
         examples[tag.theme_id].append(tag)
-    keys = {theme.pk: number for number, theme in theme_keymap(themes=themes).items()}
+    keymap = theme_keymap(themes=themes)
+    keys = {theme.pk: number for number, theme in keymap.items()}
     nodes = {
         theme.pk: ThemeNode(theme=theme, depth=0, key=keys.get(theme.pk), children=[],
                             memos=memos[theme.pk], examples=examples[theme.pk])
@@ -272,7 +273,7 @@ def codebook_tree(*, themes: Sequence[Theme]) -> Codebook:
         parent = nodes.get(theme.parent_id)
         (parent.children if parent else roots).append(nodes[theme.pk])
     _depths_and_totals(roots, depth=0)
-    return Codebook(roots=roots, themes=themes, keymap=theme_keymap(themes=themes))
+    return Codebook(roots=roots, themes=themes, keymap=keymap)
 
 
 def _depths_and_totals(nodes: list[ThemeNode], *, depth: int) -> int:
