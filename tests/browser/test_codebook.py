@@ -47,6 +47,7 @@ def test_move_and_merge_on_the_codebook_page(page, login, make_passage, themes, 
     expect(page.get_by_role("status")).to_contain_text("1 tag")
     expect(page.locator(".theme-history")).to_contain_text("merged into it “Flats”")
     assert Tag.objects.get().theme == themes["paternalism"]
+    page.screenshot(path=str(artifacts_dir / "codebook-theme-history.png"), full_page=True)
     page.goto("/themes/flats/")
     page.wait_for_url("**/themes/paternalism/")
     assert csp_violations == []
