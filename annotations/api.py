@@ -78,7 +78,7 @@ from annotations.services import (
     tag_update,
     tags_bulk_apply,
 )
-from annotations.theme_selectors import theme_change_list
+from annotations.theme_selectors import theme_change_list, theme_get_by_any_slug
 from annotations.theme_services import theme_merge, theme_update
 from config.api_errors import ItemErrors
 from config.parsers import DepthLimitedJSONParser
@@ -162,10 +162,10 @@ class ThemeDetailView(generics.RetrieveUpdateAPIView):
 
 
 def _theme_by_any_slug(themes: QuerySet[Theme], slug: str) -> Theme:
-    theme = themes.filter(slug=slug).first() or themes.filter(slug_aliases__slug=slug).first()
-    if theme is None:
-        raise NotFound(f"No theme with slug “{slug}”.")
-    return theme
+    try:
+        return theme_get_by_any_slug(slug=slug, themes=themes)
+    except Theme.DoesNotExist:
+        raise NotFound(f"No theme with slug “{slug}”.") from None
 
 
 @extend_schema(
@@ -440,7 +440,7 @@ class ExcerptListView(JsonAnswersMixin, generics.ListAPIView):
         # The filter values were validated against the database, but stay defensive:
         # only characters that need no quoting go into the header.
         parts = ["excerpts"] + [
-            re.sub(r"[^\w.@+-]", "", self.request.query_params[name])
+            re.sub(r"[^\w.@+-]", "", self.request.query_params[name].replace(",", "+"))
             for name in ("theme", "source", "section", "user")
             if self.request.query_params.get(name)
         ]

@@ -19,12 +19,14 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from annotations.anchoring import Placement, QuoteSelector, quote_context, quote_locate
-from annotations.models import Tag, Theme
+from annotations.models import Tag, Theme, ThemeSlugAlias
 from corpus.models import Passage, Source
 
 BACKUP_FORMAT = "labour-corpus-annotations"
 BACKUP_VERSION = 1
 THEME_FIELDS = ("slug", "name", "definition", "colour", "order")
+# Written since the codebook became a tree; older backups restore without them.
+THEME_TREE_FIELDS = ("inclusion", "exclusion")
 
 
 class BackupError(ValueError):
@@ -41,8 +43,11 @@ class ImportResult:
 
 
 def annotations_export() -> str:
-    themes = [{field: getattr(theme, field) for field in THEME_FIELDS}
-              for theme in Theme.objects.order_by("slug")]
+    themes = [
+        {**{field: getattr(theme, field) for field in THEME_FIELDS + THEME_TREE_FIELDS},
+         "parent": theme.parent.slug if theme.parent_id else None}
+        for theme in Theme.objects.select_related("parent").order_by("slug")
+    ]
     users = [
         {
             "username": user.username,
@@ -112,13 +117,25 @@ def _document_parse(*, payload: str) -> dict[str, Any]:
 
 
 def _themes_restore(*, records: list[dict], result: ImportResult) -> dict[str, Theme]:
-    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    """Creates the themes the database lacks, under their parents; a slug that a theme
+    had before a rename or merge names that theme."""
+    themes = {alias.slug: alias.theme
+              for alias in ThemeSlugAlias.objects.select_related("theme")}
+    themes |= {theme.slug: theme for theme in Theme.objects.all()}
+    created = []
     for record in records:
         if record["slug"] not in themes:
             themes[record["slug"]] = Theme.objects.create(
-                **{field: record[field] for field in THEME_FIELDS}
+                **{field: record[field] for field in THEME_FIELDS},
+                **{field: record.get(field, "") for field in THEME_TREE_FIELDS},
             )
+            created.append(record)
             result.themes_created += 1
+    for record in created:  # parents once every theme exists
+        if record.get("parent"):
+            theme = themes[record["slug"]]
+            theme.parent = themes[record["parent"]]
+            theme.save(update_fields=["parent"])
     return themes
 
 

@@ -88,11 +88,15 @@ def theme_ids_with_descendants(*, themes: Iterable[Theme | int]) -> set[int]:
     return ids
 
 
-def theme_get_by_any_slug(*, slug: str) -> Theme:
-    """The theme with this slug now, else the one that had it; raises ``Theme.DoesNotExist``."""
-    theme = Theme.objects.filter(slug=slug).first()
+def theme_get_by_any_slug(*, slug: str, themes: QuerySet[Theme] | None = None) -> Theme:
+    """The theme with this slug now, else the one that had it; raises ``Theme.DoesNotExist``.
+
+    ``themes``: where to look (e.g. annotated with counts); by default every theme.
+    """
+    themes = Theme.objects.all() if themes is None else themes
+    theme = themes.filter(slug=slug).first()
     if theme is None:
-        theme = Theme.objects.get(slug_aliases__slug=slug)
+        theme = themes.get(slug_aliases__slug=slug)
     return theme
 
 
@@ -156,6 +160,14 @@ def theme_query_parse(*, theme: Sequence[str] = (), match: str = "",
         match=match or THEME_MATCH_ANY,
         without=frozenset().union(*resolved["without_theme"]),
     )
+
+
+def theme_query_of(*, theme: Theme | ThemeQuery) -> ThemeQuery:
+    """One theme (with its sub-themes) as a query; a query as it is."""
+    if isinstance(theme, ThemeQuery):
+        return theme
+    return ThemeQuery(slugs=(theme.slug,),
+                      themes=(frozenset(theme_ids_with_descendants(themes=[theme])),))
 
 
 def theme_query_passages_q(*, query: ThemeQuery, tags: QuerySet[Tag] | None = None,
@@ -249,7 +261,8 @@ def codebook_tree(*, themes: Sequence[Theme]) -> Codebook:
     examples = defaultdict(list)
     for tag in theme_example_list():
         examples[tag.theme_id].append(tag)
-    keys = {theme.pk: number for number, theme in theme_keymap(themes=themes).items()}
+    keymap = theme_keymap(themes=themes)
+    keys = {theme.pk: number for number, theme in keymap.items()}
     nodes = {
         theme.pk: ThemeNode(theme=theme, depth=0, key=keys.get(theme.pk), children=[],
                             memos=memos[theme.pk], examples=examples[theme.pk])
@@ -260,7 +273,7 @@ def codebook_tree(*, themes: Sequence[Theme]) -> Codebook:
         parent = nodes.get(theme.parent_id)
         (parent.children if parent else roots).append(nodes[theme.pk])
     _depths_and_totals(roots, depth=0)
-    return Codebook(roots=roots, themes=themes, keymap=theme_keymap(themes=themes))
+    return Codebook(roots=roots, themes=themes, keymap=keymap)
 
 
 def _depths_and_totals(nodes: list[ThemeNode], *, depth: int) -> int:

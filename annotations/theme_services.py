@@ -67,16 +67,11 @@ def theme_update(
     """Renames, moves (a new parent, never below itself) or edits a theme; ``None`` (or
     ``UNCHANGED`` where ``None`` means something) leaves a field as it is."""
     _editor_check(user)
-    wanted = {
-        "name": name, "slug": slug, "definition": definition, "inclusion": inclusion,
-        "exclusion": exclusion, "colour": colour,
-        "parent": parent, "key": key,
-    }
-    wanted = {
-        field: value for field, value in wanted.items()
-        if value is not None or field in ("parent", "key")
-        if value is not UNCHANGED
-    }
+    texts = {"name": name, "slug": slug, "definition": definition, "inclusion": inclusion,
+             "exclusion": exclusion, "colour": colour}
+    wanted = {field: value for field, value in texts.items() if value is not None}
+    wanted |= {field: value for field, value in (("parent", parent), ("key", key))
+               if value is not UNCHANGED}
     with transaction.atomic():
         _tree_lock()
         current = Theme.objects.select_for_update().get(pk=theme.pk)

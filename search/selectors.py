@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Replace
 
 from annotations.models import Tag, Theme
-from annotations.theme_selectors import ThemeQuery, theme_query_passages_q
+from annotations.theme_selectors import ThemeQuery, theme_query_of, theme_query_passages_q
 from config.tsearch import IN_WORD, PRINTED, words_for_parser
 from corpus.models import SEARCH_CONFIG, Passage, Section, Source
 from corpus.textsearch import PrintedWords
@@ -81,12 +81,17 @@ class SearchFilters:
     (the editor's preface, a single-author article's sections).
     """
 
-    theme: ThemeQuery | None = None
+    theme: ThemeQuery | Theme | None = None
     source: Source | None = None
     section: Section | None = None
     author: str = ""
     kind: str = ""
     tagged_by: User | None = None
+
+    def __post_init__(self) -> None:
+        # One Theme, as scripts give it, means that theme and its sub-themes.
+        if isinstance(self.theme, Theme):
+            object.__setattr__(self, "theme", theme_query_of(theme=self.theme))
 
     def __bool__(self) -> bool:
         return self != SearchFilters()
@@ -282,6 +287,7 @@ def search_facets(
     query = compiled(query)
     ranked = _same_search(results, query=query, filters=filters)
     themes = _theme_counts(query=query, filters=filters, ranked=ranked)
+    selected = filters.theme.slugs if filters.theme else ()
 
     if ranked is not None and filters.source is None and filters.section is None:
         source_counts = Counter(hit.source_id for hit in ranked.hits)
@@ -292,8 +298,7 @@ def search_facets(
         )
     return SearchFacets(
         themes=[
-            FacetCount(item=theme, count=theme.count,
-                       selected=filters.theme is not None and theme.slug in filters.theme.slugs)
+            FacetCount(item=theme, count=theme.count, selected=theme.slug in selected)
             for theme in themes
         ],
         sources=[

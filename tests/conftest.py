@@ -31,6 +31,7 @@ from corpus.ingest.pipeline import (
 )
 from corpus.models import Passage, Section, Source
 from corpus.services import parsed_source_store
+from tests.annotations.codebook_data import CodebookData, codebook_data_create
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made
 # from that thread (fixtures, assertions) are still synchronous and safe.
@@ -206,6 +207,13 @@ def make_passage(db) -> Callable[..., Passage]:
         )
 
     return make
+
+
+@pytest.fixture
+def theme_tree(make_passage, themes, researcher, other_researcher) -> CodebookData:
+    """Sub-themes and passages carrying them: see tests/annotations/codebook_data.py."""
+    return codebook_data_create(make_passage=make_passage, themes=themes, rosa=researcher,
+                                karl=other_researcher)
 
 
 # --- Browser tests ------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from annotations.backup import BackupError, annotations_export, annotations_import
 from annotations.models import Tag, Theme
 from annotations.services import tag_create
+from annotations.theme_services import theme_update
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,32 @@ def test_a_tag_whose_text_is_gone_is_restored_as_an_orphan(coded):
 def test_a_bad_backup_is_refused_with_a_message(payload):
     with pytest.raises(BackupError):
         annotations_import(payload=payload)
+
+
+def test_the_tree_and_criteria_survive_a_backup(coded, themes, researcher):
+    housing = Theme.objects.create(slug="housing", name="Housing", definition="Flats.",
+                                   colour="#336699", parent=themes["paternalism"],
+                                   inclusion="Queues.", exclusion="Wages.")
+    Theme.objects.create(slug="rent", name="Rent", definition="Paying.", colour="#336699",
+                         parent=housing)
+    export = annotations_export()
+    Theme.objects.filter(slug="rent").delete()
+    Theme.objects.filter(slug="housing").delete()
+
+    assert annotations_import(payload=export).themes_created == 2
+    rent = Theme.objects.get(slug="rent")
+    assert (rent.parent.slug, rent.parent.parent.slug) == ("housing", "paternalism")
+    assert (rent.parent.inclusion, rent.parent.exclusion) == ("Queues.", "Wages.")
+    assert annotations_export() == export
+
+
+def test_a_backup_from_before_a_rename_restores_onto_the_renamed_theme(coded, researcher):
+    export = annotations_export()
+    Tag.objects.all().delete()
+    theme_update(user=researcher, theme=Theme.objects.get(slug="workerism"),
+                 name="Productivism", slug="productivism")
+
+    result = annotations_import(payload=export)
+
+    assert (result.themes_created, result.tags_created) == (0, 3)
+    assert Tag.objects.filter(theme__slug="productivism").count() == 1

@@ -9,8 +9,6 @@ from rest_framework.test import APIClient
 from annotations.models import Tag, Theme
 from annotations.theme_services import theme_update
 from tests.annotations.codebook_data import (
-    CodebookData,
-    codebook_data_create,
     sub_theme,
     whole_passage_tag,
 )
@@ -21,19 +19,14 @@ pytestmark = pytest.mark.django_db
 CODEBOOK_EDITORS = {**NOBODY, "researcher": 200, "other_researcher": 200, "staff": 200}
 
 
-@pytest.fixture
-def codebook(make_passage, themes, researcher, other_researcher) -> CodebookData:
-    return codebook_data_create(make_passage=make_passage, themes=themes, rosa=researcher,
-                                karl=other_researcher)
-
 
 @pytest.fixture
 def clients(user_for_role) -> RoleClients:
     return RoleClients(user_for_role)
 
 
-def test_theme_list_gives_the_tree(codebook, django_assert_num_queries):
-    theme_update(user=codebook.rosa, theme=codebook.themes["rent"], slug="rents",
+def test_theme_list_gives_the_tree(theme_tree, django_assert_num_queries):
+    theme_update(user=theme_tree.rosa, theme=theme_tree.themes["rent"], slug="rents",
                  inclusion="Paying for a flat.", key=2)
     with django_assert_num_queries(2):
         body = APIClient().get("/api/themes/").json()
@@ -46,21 +39,21 @@ def test_theme_list_gives_the_tree(codebook, django_assert_num_queries):
     )
     assert rents["former_slugs"] == ["rent"]
     for n in range(5):
-        sub_theme(slug=f"more-{n}", parent=codebook.themes["housing"])
+        sub_theme(slug=f"more-{n}", parent=theme_tree.themes["housing"])
     with django_assert_num_queries(2):
         APIClient().get("/api/themes/")
 
 
-def test_patch_roles(clients, codebook):
+def test_patch_roles(clients, theme_tree):
     names = iter(f"Housing {n}" for n in range(10))
     assert_role_matrix(clients, "patch", "/api/themes/housing/", CODEBOOK_EDITORS,
                        payload=lambda role: {"name": next(names)})
     assert Theme.objects.get(slug="housing").changes.count() == 3
 
 
-def test_patch_renames_and_moves(codebook):
+def test_patch_renames_and_moves(theme_tree):
     client = APIClient()
-    client.force_authenticate(codebook.karl)
+    client.force_authenticate(theme_tree.karl)
     response = client.patch("/api/themes/housing/",
                             {"slug": "dwellings", "parent": "collective-action"}, format="json")
     assert response.status_code == 200, response.json()
@@ -69,7 +62,7 @@ def test_patch_renames_and_moves(codebook):
     )
     # The old slug still answers, in the API's paths and filters and when tagging.
     assert client.get("/api/themes/housing/").json()["slug"] == "dwellings"
-    tag = client.post("/api/tags/", {"passage": codebook.passages["p5"].pk,
+    tag = client.post("/api/tags/", {"passage": theme_tree.passages["p5"].pk,
                                      "theme": "housing"}, format="json")
     assert tag.status_code == 201 and tag.json()["theme"] == "dwellings"
     history = client.get("/api/themes/housing/history/").json()["results"]
@@ -83,9 +76,9 @@ def test_patch_renames_and_moves(codebook):
     assert moved_up.json()["parent"] is None
 
 
-def test_patch_bad_values(codebook):
+def test_patch_bad_values(theme_tree):
     client = APIClient()
-    client.force_authenticate(codebook.rosa)
+    client.force_authenticate(theme_tree.rosa)
     for payload, field in [({"key": 10}, "key"), ({"colour": "red"}, "colour"),
                            ({"parent": "nope"}, "parent"), ({"slug": "not a slug"}, "slug"),
                            ({"name": "Paternalism"}, "name")]:
@@ -95,10 +88,10 @@ def test_patch_bad_values(codebook):
     assert client.patch("/api/themes/nope/", {"name": "x"}, format="json").status_code == 404
 
 
-def test_merge_roles(clients, codebook):
+def test_merge_roles(clients, theme_tree):
     def fresh_theme(role: str) -> str:
-        theme = sub_theme(slug=f"{role.replace('_', '-')}-theme", parent=codebook.themes["rent"])
-        whole_passage_tag(passage=codebook.passages["p5"], theme=theme, user=codebook.rosa)
+        theme = sub_theme(slug=f"{role.replace('_', '-')}-theme", parent=theme_tree.themes["rent"])
+        whole_passage_tag(passage=theme_tree.passages["p5"], theme=theme, user=theme_tree.rosa)
         return f"/api/themes/{theme.slug}/merge/"
 
     assert_role_matrix(clients, "post", fresh_theme, CODEBOOK_EDITORS,
@@ -112,9 +105,9 @@ def test_merge_roles(clients, codebook):
     assert Tag.objects.filter(theme__slug="housing").count() == 1
 
 
-def test_merge_answer(codebook):
+def test_merge_answer(theme_tree):
     client = APIClient()
-    client.force_authenticate(codebook.rosa)
+    client.force_authenticate(theme_tree.rosa)
     response = client.post("/api/themes/housing/merge/", {"into": "collective-action"},
                            format="json")
     assert response.status_code == 200, response.json()
@@ -130,6 +123,6 @@ def test_merge_answer(codebook):
     assert bad.status_code == 400 and set(bad.json()["errors"]) == {"into"}
 
 
-def test_anonymous_cannot_merge(codebook):
+def test_anonymous_cannot_merge(theme_tree):
     response = APIClient().post("/api/themes/rent/merge/", {"into": "housing"}, format="json")
     assert response.status_code == ANONYMOUS_REFUSED

@@ -20,15 +20,10 @@ from corpus.models import Passage
 from corpus.selectors import source_reading
 from search.forms import SearchForm
 from search.selectors import passage_search
-from tests.annotations.codebook_data import CodebookData, codebook_data_create, sub_theme
+from tests.annotations.codebook_data import CodebookData, sub_theme
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def codebook(make_passage, themes, researcher, other_researcher) -> CodebookData:
-    return codebook_data_create(make_passage=make_passage, themes=themes, rosa=researcher,
-                                karl=other_researcher)
 
 
 def passages_matching(data: CodebookData, tags=None, **query) -> set[str]:
@@ -44,8 +39,8 @@ def tags_matching(data: CodebookData, **query) -> set[str]:
     return {name for name, tag in data.tags.items() if tag.pk in ids}
 
 
-def test_descendants_of_a_theme_in_one_query(codebook, django_assert_num_queries):
-    themes = codebook.themes
+def test_descendants_of_a_theme_in_one_query(theme_tree, django_assert_num_queries):
+    themes = theme_tree.themes
     with django_assert_num_queries(1):
         ids = theme_ids_with_descendants(themes=[themes["paternalism"]])
     assert ids == {themes["paternalism"].pk, themes["housing"].pk, themes["rent"].pk}
@@ -68,16 +63,16 @@ def test_descendants_of_a_theme_in_one_query(codebook, django_assert_num_queries
           "without": ["workerism"]}, {"p2"}),
     ],
 )
-def test_passage_level(codebook, query, expected):
-    assert passages_matching(codebook, **query) == expected
+def test_passage_level(theme_tree, query, expected):
+    assert passages_matching(theme_tree, **query) == expected
 
 
-def test_passage_level_counts_only_the_given_tags(codebook):
-    karls = Tag.objects.filter(user=codebook.karl)
-    assert passages_matching(codebook, tags=karls, theme=["paternalism"]) == {"p2"}
-    assert passages_matching(codebook, tags=karls, without=["workerism"]) == {"p2"}
-    rosas = Tag.objects.filter(user=codebook.rosa)
-    assert passages_matching(codebook, tags=rosas, theme=["paternalism"]) == {"p1"}
+def test_passage_level_counts_only_the_given_tags(theme_tree):
+    karls = Tag.objects.filter(user=theme_tree.karl)
+    assert passages_matching(theme_tree, tags=karls, theme=["paternalism"]) == {"p2"}
+    assert passages_matching(theme_tree, tags=karls, without=["workerism"]) == {"p2"}
+    rosas = Tag.objects.filter(user=theme_tree.rosa)
+    assert passages_matching(theme_tree, tags=rosas, theme=["paternalism"]) == {"p1"}
 
 
 @pytest.mark.parametrize(
@@ -95,11 +90,11 @@ def test_passage_level_counts_only_the_given_tags(codebook):
         ({"theme": ["collective-action"], "without": ["paternalism"]}, {"p3-collective"}),
     ],
 )
-def test_tag_level(codebook, query, expected):
-    assert tags_matching(codebook, **query) == expected
+def test_tag_level(theme_tree, query, expected):
+    assert tags_matching(theme_tree, **query) == expected
 
 
-def test_unknown_slugs_are_named(codebook):
+def test_unknown_slugs_are_named(theme_tree):
     with pytest.raises(ValidationError) as error:
         theme_query_parse(theme=["paternalism", "nope"], without=["neither"])
     assert error.value.message_dict == {
@@ -110,10 +105,10 @@ def test_unknown_slugs_are_named(codebook):
         theme_query_parse(theme=["paternalism"], match="some")
 
 
-def test_a_former_slug_names_the_theme(codebook):
-    theme_update(user=codebook.rosa, theme=codebook.themes["housing"], slug="dwellings")
-    assert passages_matching(codebook, theme=["housing"]) == {"p2"}
-    assert passages_matching(codebook, theme=["dwellings"]) == {"p2"}
+def test_a_former_slug_names_the_theme(theme_tree):
+    theme_update(user=theme_tree.rosa, theme=theme_tree.themes["housing"], slug="dwellings")
+    assert passages_matching(theme_tree, theme=["housing"]) == {"p2"}
+    assert passages_matching(theme_tree, theme=["dwellings"]) == {"p2"}
 
 
 # --- The API: tags, excerpts, annotations ---------------------------------------------
@@ -139,22 +134,22 @@ def api_tag_ids(url: str, params: dict) -> set[int]:
         ({"theme": "collective-action", "without_theme": "paternalism"}, {"p3-collective"}),
     ],
 )
-def test_api_tag_lists(codebook, url, params, expected):
-    assert api_tag_ids(url, params) == {codebook.tags[name].pk for name in expected}
+def test_api_tag_lists(theme_tree, url, params, expected):
+    assert api_tag_ids(url, params) == {theme_tree.tags[name].pk for name in expected}
 
 
-def test_api_annotations_include_sub_themes(codebook):
+def test_api_annotations_include_sub_themes(theme_tree):
     response = APIClient().get("/api/annotations/", {"theme": "housing"},
                                HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert [item["id"].rstrip("/").split("/")[-1] for item in response.json()["items"]] == [
-        str(codebook.tags["p2-rent"].pk)
+        str(theme_tree.tags["p2-rent"].pk)
     ]
 
 
-def test_api_theme_filter_takes_a_former_slug(codebook):
-    theme_update(user=codebook.rosa, theme=codebook.themes["housing"], slug="dwellings")
-    assert api_tag_ids("/api/tags/", {"theme": "housing"}) == {codebook.tags["p2-rent"].pk}
+def test_api_theme_filter_takes_a_former_slug(theme_tree):
+    theme_update(user=theme_tree.rosa, theme=theme_tree.themes["housing"], slug="dwellings")
+    assert api_tag_ids("/api/tags/", {"theme": "housing"}) == {theme_tree.tags["p2-rent"].pk}
 
 
 @pytest.mark.parametrize(
@@ -163,7 +158,7 @@ def test_api_theme_filter_takes_a_former_slug(codebook):
      ({"without_theme": "paternalism,nope"}, "without_theme"),
      ({"theme": "paternalism", "theme_match": "most"}, "theme_match")],
 )
-def test_api_unknown_slugs_are_400(codebook, params, field):
+def test_api_unknown_slugs_are_400(theme_tree, params, field):
     response = APIClient().get("/api/excerpts/", params)
     assert response.status_code == 400
     body = response.json()
@@ -171,14 +166,14 @@ def test_api_unknown_slugs_are_400(codebook, params, field):
     assert body["detail"].startswith(f"{field}: ")
 
 
-def test_api_query_count_does_not_grow_with_themes(codebook, django_assert_num_queries):
+def test_api_query_count_does_not_grow_with_themes(theme_tree, django_assert_num_queries):
     params = {"theme": "paternalism,collective-action", "theme_match": "all",
               "without_theme": "workerism"}
     client = APIClient()
     # The codebook (slugs resolved), the count, the page.
     with django_assert_num_queries(3):
         assert client.get("/api/excerpts/", params).status_code == 200
-    parent = codebook.themes["rent"]
+    parent = theme_tree.themes["rent"]
     for n in range(5):  # a deeper tree
         parent = sub_theme(slug=f"extra-{n}", parent=parent)
     with django_assert_num_queries(3):
@@ -195,18 +190,18 @@ def search_names(data: CodebookData, params: dict) -> set[str]:
     return {name for name, passage in data.passages.items() if passage.pk in ids}
 
 
-def test_search_combines_themes(codebook):
-    assert search_names(codebook, {"theme": "paternalism"}) == {"p1", "p2"}
-    assert search_names(codebook, {"theme": "paternalism,collective-action",
+def test_search_combines_themes(theme_tree):
+    assert search_names(theme_tree, {"theme": "paternalism"}) == {"p1", "p2"}
+    assert search_names(theme_tree, {"theme": "paternalism,collective-action",
                                    "theme_match": "all"}) == {"p2"}
-    assert search_names(codebook, {"without_theme": "paternalism"}) == {"p3", "p4", "p5"}
-    assert search_names(codebook, {"theme": "paternalism", "tagged_by": "karl"}) == {"p2"}
+    assert search_names(theme_tree, {"without_theme": "paternalism"}) == {"p3", "p4", "p5"}
+    assert search_names(theme_tree, {"theme": "paternalism", "tagged_by": "karl"}) == {"p2"}
 
 
-def test_search_api_and_page(codebook, client):
+def test_search_api_and_page(theme_tree, client):
     response = APIClient().get("/api/passages/", {"theme": "housing"})
     assert response.status_code == 200
-    assert [hit["id"] for hit in response.json()["results"]] == [codebook.passages["p2"].pk]
+    assert [hit["id"] for hit in response.json()["results"]] == [theme_tree.passages["p2"].pk]
     bad = APIClient().get("/api/passages/", {"theme": "nope"})
     assert bad.status_code == 400 and "theme" in bad.json()["errors"]
     page = client.get("/search/", {"q": "workers", "theme": "paternalism,collective-action",
@@ -223,16 +218,16 @@ def reader_names(data: CodebookData, params: dict) -> set[str]:
     return {name for name, passage in data.passages.items() if passage.pk in ids}
 
 
-def test_reader_filter_combines_themes(codebook):
-    assert reader_names(codebook, {"theme": "paternalism"}) == {"p1", "p2"}
-    assert reader_names(codebook, {"theme": "paternalism,collective-action",
+def test_reader_filter_combines_themes(theme_tree):
+    assert reader_names(theme_tree, {"theme": "paternalism"}) == {"p1", "p2"}
+    assert reader_names(theme_tree, {"theme": "paternalism,collective-action",
                                    "theme_match": "all"}) == {"p2"}
-    assert reader_names(codebook, {"without_theme": "collective-action"}) == {"p1", "p4", "p5"}
-    assert reader_names(codebook, {"theme": "paternalism", "tagger": "rosa"}) == {"p1"}
-    assert reader_names(codebook, {"tagger": "karl"}) == {"p2", "p4"}
+    assert reader_names(theme_tree, {"without_theme": "collective-action"}) == {"p1", "p4", "p5"}
+    assert reader_names(theme_tree, {"theme": "paternalism", "tagger": "rosa"}) == {"p1"}
+    assert reader_names(theme_tree, {"tagger": "karl"}) == {"p2", "p4"}
     assert not ReaderFilterForm({"theme": "nope"}).is_valid()
 
 
-def test_reader_page_filters_with_sub_themes(codebook, client):
+def test_reader_page_filters_with_sub_themes(theme_tree, client):
     page = client.get("/sources/qsource/", {"theme": "housing"}).content.decode()
     assert "1 passage match" in page
