@@ -46,3 +46,27 @@ class TagReattachForm(forms.Form):
         error_messages={"required": "Give the passage's number."},
     )
     whole_passage = forms.BooleanField(required=False, label="Tag the whole passage")
+
+
+class ReaderPageForm(ReaderFilterForm):
+    """The reader's query: the filters, plus what search's "read in context" links add."""
+
+    back = forms.CharField(required=False, max_length=2000)  # the search results to go back to
+
+    def clean_back(self) -> str:
+        back = self.cleaned_data["back"]
+        # Only a path within search: anything else could send the reader off-site.
+        return back if back.startswith("/search/") and not back.startswith("/search//") else ""
+
+
+def reader_query(query) -> dict:
+    """The reader's query parameters, cleaned; invalid ones are dropped, not refused."""
+    form = ReaderPageForm(query)
+    form.is_valid()
+    data = {name: form.cleaned_data.get(name, "") for name in ("theme", "tagger", "back")}
+    data["hl"] = [word for word in query.getlist("hl") if word.strip()][:10]
+    return data
+
+
+class TagRestoreForm(forms.Form):
+    undo = forms.CharField(max_length=2000, error_messages={"required": "Nothing to undo."})
