@@ -281,12 +281,22 @@ class Coder:
         return self.user_id % CODER_COLOURS
 
 
+QUOTE_PREVIEW_CHARS = 40
+
+
 @dataclass(frozen=True, slots=True)
 class Chip:
     tag: TagRow
     coder: Coder
     mine: bool
     may_change: bool
+
+    @property
+    def quote_preview(self) -> str:
+        quote = self.tag.quote
+        if len(quote) <= QUOTE_PREVIEW_CHARS:
+            return quote
+        return quote[: QUOTE_PREVIEW_CHARS - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +322,7 @@ class ReaderPassage:
     pk: int
     kind: str
     note_label: str
+    text: str
     pieces: list[TextPiece]
     chips: list[Chip]
     # For a note: the passages whose markers point at it, to link back to the text.
@@ -320,6 +331,12 @@ class ReaderPassage:
     @property
     def is_note(self) -> bool:
         return self.kind == Passage.Kind.NOTE
+
+    @property
+    def is_plain(self) -> bool:
+        """Nothing marked in its text: the template can print the text as it is."""
+        return len(self.pieces) == 1 and not (self.pieces[0].spans or self.pieces[0].hit
+                                              or self.pieces[0].markers)
 
 
 @dataclass(frozen=True)
@@ -417,7 +434,7 @@ def _reader_passage(*, row: tuple, tags: list[TagRow], viewer: User,
     pk, kind, note_label, text, markers = row
     is_note = kind == Passage.Kind.NOTE
     return ReaderPassage(
-        pk=pk, kind=kind, note_label=note_label,
+        pk=pk, kind=kind, note_label=note_label, text=text,
         pieces=passage_pieces(text=text, tags=tags, markers=markers or (), note_ids=note_ids,
                               hits=hits),
         chips=_chips(tags=tags, viewer=viewer, may_change=may_change),
