@@ -106,7 +106,8 @@ def test_a_keyboard_only_coding_session(page, login, passages, researcher, theme
 
     # m writes a memo on that tag.
     page.keyboard.press("m")
-    page.get_by_label("Memo").fill("Housing as reward.")
+    expect(page.get_by_role("textbox", name="Memo")).to_be_focused()
+    page.keyboard.type("Housing as reward.")
     page.keyboard.press("Control+Enter")
     expect(flats_article.locator(".memo")).to_have_text("Memo: Housing as reward.")
     expect(flats_article).to_be_focused()
@@ -177,7 +178,8 @@ def test_tagging_without_javascript_on_the_passage_page(browser, live_server, pa
     page.get_by_label("Only these words, as printed").fill("brigade leaders")
     page.get_by_label("Theme").select_option(label="Workerism")
     page.get_by_role("button", name="Tag the words").click()
-    assert sorted(Tag.objects.values_list("quote", flat=True)) == ["brigade leaders", FLATS]
+    assert sorted(Tag.objects.values_list("quote", flat=True)) == sorted(
+        ["brigade leaders", FLATS])
 
     page.get_by_label("Memo on the Paternalism tag").fill("Housing as reward.")
     page.get_by_role("button", name="Save memo").first.click()
@@ -221,7 +223,7 @@ def test_an_expired_session_offers_a_login_link_back(page, login, passages, rese
     Session.objects.all().delete()
     page.locator(f"#p{flats.pk}").focus()
     page.keyboard.press("1")
-    toast = page.get_by_role("status")
+    toast = page.locator("#reader-status")
     expect(toast).to_contain_text("Your session has ended")
     toast.get_by_role("link", name="Log in").click()
     page.fill("#id_username", researcher.get_username())
@@ -269,8 +271,13 @@ def test_old_permalinks_land_on_the_passage(page, passages):
 
 
 def test_no_page_overflows_a_390_px_screen(browser, live_server, passages, researcher,
-                                           other_researcher, themes, artifacts_dir):
+                                           other_researcher, themes, artifacts_dir,
+                                           make_passage):
     flats, sausage, _note = passages
+    # Five sources, as in the corpus: the codebook's chart has a column for each.
+    for slug in ("crowley", "thurston", "clarke", "graziosi"):
+        other = make_passage(f"Flats and sausage in {slug}.", source_slug=slug)
+        tag_create(user=researcher, passage=other, theme=themes["paternalism"])
     long_words = "Sotsialisticheskoesorevnovanieiudarnichestvo " * 3
     tag_create(user=researcher, passage=flats, theme=themes["paternalism"],
                memo="A memo with a long unbroken word: " + long_words)
