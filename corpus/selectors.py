@@ -61,23 +61,6 @@ def passage_get(*, pk: int) -> Passage:
 
 
 @dataclass(frozen=True)
-class Neighbours:
-    previous: Passage | None
-    next: Passage | None
-
-
-def passage_neighbours(*, passage: Passage) -> Neighbours:
-    """The passages before and after this one in the source's reading order."""
-    siblings = Passage.objects.filter(source_id=passage.source_id).only(
-        "pk", "ordinal", "kind", "note_label"
-    )
-    return Neighbours(
-        previous=siblings.filter(ordinal__lt=passage.ordinal).order_by("-ordinal").first(),
-        next=siblings.filter(ordinal__gt=passage.ordinal).order_by("ordinal").first(),
-    )
-
-
-@dataclass(frozen=True)
 class PassagePlace:
     """Where a passage is read: its source's slug and its section's ordinal."""
 
