@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from django.contrib.auth import get_user_model
@@ -269,16 +270,15 @@ class Coder:
 
     user_id: int
     username: str
+    initials: str
+    colour: int  # coder-<n> in reader.css
 
-    @property
-    def initials(self) -> str:
-        parts = [part for part in re.split(r"[\W_]+", self.username) if part]
-        letters = "".join(part[0] for part in parts[:2]) if len(parts) > 1 else self.username[:2]
-        return letters.upper()
 
-    @property
-    def colour(self) -> int:
-        return self.user_id % CODER_COLOURS
+def coder_make(*, user_id: int, username: str) -> Coder:
+    parts = [part for part in re.split(r"[\W_]+", username) if part]
+    letters = "".join(part[0] for part in parts[:2]) if len(parts) > 1 else username[:2]
+    return Coder(user_id=user_id, username=username, initials=letters.upper(),
+                 colour=user_id % CODER_COLOURS)
 
 
 QUOTE_PREVIEW_CHARS = 40
@@ -420,9 +420,14 @@ def _reader_tags(*, passage_ids: Iterable[int] | None = None,
     return grouped
 
 
+@lru_cache(maxsize=1024)
+def _coder(user_id: int, username: str) -> Coder:
+    return coder_make(user_id=user_id, username=username)
+
+
 def _chips(*, tags: list[TagRow], viewer: User, may_change: Callable[[int], bool]) -> list[Chip]:
     return [
-        Chip(tag=tag, coder=Coder(user_id=tag.user_id, username=tag.username),
+        Chip(tag=tag, coder=_coder(tag.user_id, tag.username),
              mine=tag.user_id == viewer.pk, may_change=may_change(tag.user_id))
         for tag in tags
     ]
@@ -521,7 +526,7 @@ def coder_list(*, source: Source) -> list[Coder]:
         Tag.objects.filter(source=source, passage__isnull=False)
         .values_list("user_id", "user__username").distinct().order_by("user__username")
     )
-    return [Coder(user_id=user_id, username=username) for user_id, username in users]
+    return [coder_make(user_id=user_id, username=username) for user_id, username in users]
 
 
 def reader_passage_get(*, pk: int, viewer: User, tagger: str = "",

@@ -170,7 +170,7 @@ def _passage_response(request: HttpRequest, *, passage_id: int | None, message: 
         messages.success(request, message)
         return redirect(_return_url(request, passage_id=passage_id))
     passage = reader_passage_get(pk=passage_id, viewer=request.user, **_reader_viewing(request))
-    response = render(request, "annotations/reader/_passage.html", {"passage": passage})
+    response = render(request, "annotations/reader/_passages.html", {"passages": [passage]})
     return trigger_client_event(response, event, {"message": message, **(detail or {})})
 
 
@@ -317,7 +317,7 @@ def passage_tagging(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such passage.") from None
     context = {
         "passage": passage,
-        "reader_passage": reader_passage_get(pk=pk, viewer=request.user),
+        "reader_passages": [reader_passage_get(pk=pk, viewer=request.user)],
         "codebook": theme_list(),
         "undo": request.session.pop(UNDO_SESSION_KEY, None),
         "memo_max": MEMO_MAX_CHARS,
