@@ -52,14 +52,16 @@ def tag_get(*, pk: int) -> Tag:
     return Tag.objects.get(pk=pk)
 
 
-def tags_by_passage(*, source: Source | None = None,
-                    passage: Passage | None = None) -> dict[int, list[TagRow]]:
-    """Every placed tag of a source (or of one passage), theme and tagger included."""
+def tags_by_passage(*, source: Source | None = None, passage: Passage | int | None = None,
+                    section: Section | None = None) -> dict[int, list[TagRow]]:
+    """Every placed tag of a source, a section or one passage, theme and tagger included."""
     tags = Tag.objects.filter(passage__isnull=False).order_by("created", "id")
     if source is not None:
         tags = tags.filter(source=source)
     if passage is not None:
         tags = tags.filter(passage=passage)
+    if section is not None:
+        tags = tags.filter(passage__section=section)
     grouped: dict[int, list[TagRow]] = defaultdict(list)
     for row in tags.values_list(
         "pk", "passage_id", "theme_id", "theme__name", "theme__slug", "user_id",
@@ -403,23 +405,6 @@ def passage_pieces(*, text: str, tags: Iterable[TagRow], markers: Iterable[dict]
     return pieces
 
 
-def _reader_tags(*, passage_ids: Iterable[int] | None = None,
-                 section: Section | None = None) -> dict[int, list[TagRow]]:
-    tags = Tag.objects.filter(passage__isnull=False).order_by("created", "id")
-    if section is not None:
-        tags = tags.filter(passage__section=section)
-    if passage_ids is not None:
-        tags = tags.filter(passage_id__in=passage_ids)
-    grouped: dict[int, list[TagRow]] = defaultdict(list)
-    for row in tags.values_list(
-        "pk", "passage_id", "theme_id", "theme__name", "theme__slug", "user_id",
-        "user__username", "start", "end", "quote", "memo",
-    ):
-        tag = TagRow(*row)
-        grouped[tag.passage_id].append(tag)
-    return grouped
-
-
 @lru_cache(maxsize=1024)
 def _coder(user_id: int, username: str) -> Coder:
     return coder_make(user_id=user_id, username=username)
@@ -461,11 +446,15 @@ def _may_change_for(viewer: User) -> Callable[[int], bool]:
 _PASSAGE_FIELDS = ("pk", "kind", "note_label", "text", "note_markers")
 
 
+_INDEX_FIELDS = ("pk", "kind", "note_label", "note_markers")
+
+
 def _notes_index(rows: list[tuple]) -> tuple[dict[str, int], dict[str, list[int]]]:
-    """The section's notes by label, and for each label the passages that cite it."""
+    """The section's notes by label, and for each label the passages that cite it, from
+    rows of ``_INDEX_FIELDS``."""
     note_ids = {row[2]: row[0] for row in rows if row[1] == Passage.Kind.NOTE and row[2]}
     cited_by: dict[str, list[int]] = defaultdict(list)
-    for pk, kind, _label, _text, markers in rows:
+    for pk, kind, _label, markers in rows:
         if kind == Passage.Kind.BODY:
             for marker in markers or ():
                 label = str(marker.get("label", ""))
@@ -490,12 +479,14 @@ def section_reading(*, source: Source, ordinal: int, viewer: User, theme: str = 
     section = sections[position]
     rows = list(Passage.objects.filter(section=section).order_by("ordinal")
                 .values_list(*_PASSAGE_FIELDS))
-    tags = _reader_tags(section=section)
+    # Notes and markers are indexed before filtering: a shown passage keeps its note links.
+    note_ids, cited_by = _notes_index([(pk, kind, label, markers)
+                                       for pk, kind, label, _text, markers in rows])
+    tags = tags_by_passage(section=section)
     if tagger:
         tags = {pk: [tag for tag in rows_ if tag.username == tagger] for pk, rows_ in tags.items()}
     if theme:
         rows = [row for row in rows if any(tag.theme_slug == theme for tag in tags.get(row[0], []))]
-    note_ids, cited_by = _notes_index(rows)
     may_change, hits = _may_change_for(viewer), _hit_pattern(hl)
     passages = [
         _reader_passage(row=row, tags=tags.get(row[0], []), viewer=viewer,
@@ -534,14 +525,16 @@ def reader_passage_get(*, pk: int, viewer: User, tagger: str = "",
     """One passage as the reader shows it, for the fragment htmx swaps in after a change.
 
     Its note links need the section's notes and citing passages: one query for the
-    section's labels and markers, one for the tags. Raises ``Passage.DoesNotExist``.
+    passage, one for the section's labels and markers, one for the tags. Raises
+    ``Passage.DoesNotExist``.
     """
-    section_id = Passage.objects.values_list("section_id", flat=True).get(pk=pk)
-    rows = list(Passage.objects.filter(section_id=section_id).order_by("ordinal")
-                .values_list(*_PASSAGE_FIELDS))
-    note_ids, cited_by = _notes_index(rows)
-    row = next(row for row in rows if row[0] == pk)
-    tags = _reader_tags(passage_ids=[pk]).get(pk, [])
+    row = Passage.objects.values_list(*_PASSAGE_FIELDS).get(pk=pk)
+    # The section's passages without their text: only labels and markers are needed.
+    note_ids, cited_by = _notes_index(list(
+        Passage.objects.filter(section__passages=pk).order_by("ordinal")
+        .values_list(*_INDEX_FIELDS)
+    ))
+    tags = tags_by_passage(passage=pk).get(pk, [])
     if tagger:
         tags = [tag for tag in tags if tag.username == tagger]
     return _reader_passage(row=row, tags=tags, viewer=viewer,

@@ -115,11 +115,9 @@ def _same_site(request: HttpRequest, url: str) -> bool:
     )
 
 
-def _return_url(request: HttpRequest, *, passage_id: int | None) -> str:
+def _return_url(request: HttpRequest, *, passage_id: int) -> str:
     """Where a form post without JavaScript goes back to: the page it came from."""
     target = request.headers.get("Referer", "")
-    if passage_id is None:
-        return target if _same_site(request, target) else reverse("corpus:source-list")
     if not _same_site(request, target):
         target = reverse("annotations:passage-tagging", kwargs={"pk": passage_id})
     return f"{target.split('#')[0]}#p{passage_id}"

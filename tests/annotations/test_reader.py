@@ -18,15 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def chapter(make_passage):
-    """Chapter one: two body passages and a note; chapter two: one passage."""
-    first = make_passage("The director handed out flats.", section_title="Chapter one")
-    second = make_passage("Workers queued for sausage.", section_title="Chapter one")
-    note = make_passage("See the factory newspaper.", section_title="Chapter one",
-                        kind=Passage.Kind.NOTE)
-    third = make_passage("A strike began in Kemerovo.", section_title="Chapter two",
-                         section_authors="Petr Bizyukov")
-    return first, second, note, third
+def own_and_others(two_chapters, researcher, other_researcher, themes) -> tuple[Tag, Tag]:
+    """A tag of the researcher's and one of another researcher's, on the first passage."""
+    first = two_chapters[0]
+    return (tag_create(user=researcher, passage=first, theme=themes["paternalism"]).tag,
+            tag_create(user=other_researcher, passage=first, theme=themes["workerism"]).tag)
 
 
 def _url(passage: Passage, query: str = "") -> str:
@@ -38,8 +34,8 @@ def _shown(html: str) -> list[int]:
     return [int(pk) for pk in re.findall(r'<article id="p(\d+)"', html)]
 
 
-def test_a_reading_page_holds_one_section_with_its_notes_and_neighbours(client, chapter):
-    first, second, note, third = chapter
+def test_a_reading_page_holds_one_section_with_its_notes_and_neighbours(client, two_chapters):
+    first, second, note, third = two_chapters
     html = client.get(_url(first)).content.decode()
     assert _shown(html) == [first.pk, second.pk, note.pk]
     notes = html[html.index('class="notes"'):]
@@ -51,9 +47,9 @@ def test_a_reading_page_holds_one_section_with_its_notes_and_neighbours(client, 
     assert f'rel="prev" href="{_url(first)}' in html
 
 
-def test_a_passage_is_its_text_chips_and_one_focusable_element(client, chapter, researcher,
+def test_a_passage_is_its_text_chips_and_one_focusable_element(client, two_chapters, researcher,
                                                                themes):
-    first = chapter[0]
+    first = two_chapters[0]
     tag_create(user=researcher, passage=first, theme=themes["paternalism"])
     client.force_login(researcher)
     html = client.get(_url(first)).content.decode()
@@ -78,10 +74,10 @@ def test_source_text_and_spans_are_escaped(client, make_passage, researcher, the
             "&lt;b&gt;bold&lt;/b&gt;</mark>") in html
 
 
-def test_the_toolbar_shows_each_themes_name_key_and_definition(client, chapter, researcher,
+def test_the_toolbar_shows_each_themes_name_key_and_definition(client, two_chapters, researcher,
                                                                 themes):
     client.force_login(researcher)
-    html = client.get(_url(chapter[0])).content.decode()
+    html = client.get(_url(two_chapters[0])).content.decode()
     toolbar = html[html.index('id="tag-toolbar"'):html.index('id="span-picker"')]
     for key, theme in enumerate(themes.values(), start=1):
         assert f'data-key="{key}"' in toolbar
@@ -89,24 +85,23 @@ def test_the_toolbar_shows_each_themes_name_key_and_definition(client, chapter, 
         assert f'title="{escape(theme.definition)}"' in toolbar
 
 
-def test_students_and_visitors_get_no_tagging_controls(client, chapter, researcher, student,
+def test_students_and_visitors_get_no_tagging_controls(client, two_chapters, researcher, student,
                                                        themes):
-    tag_create(user=researcher, passage=chapter[0], theme=themes["paternalism"], memo="Flats")
+    tag_create(user=researcher, passage=two_chapters[0], theme=themes["paternalism"], memo="Flats")
     for user in (student, None):
         if user is not None:
             client.force_login(user)
-        html = client.get(_url(chapter[0])).content.decode()
+        html = client.get(_url(two_chapters[0])).content.decode()
         assert "Paternalism" in html and "Flats" in html
         assert 'id="tag-toolbar"' not in html and 'id="span-picker"' not in html
         assert "data-may-change" not in html
         assert "Codebook" in html  # the codebook panel is for everyone
 
 
-def test_chips_tell_coders_apart_and_mark_your_own(client, chapter, researcher,
-                                                   other_researcher, themes):
-    first = chapter[0]
-    own = tag_create(user=researcher, passage=first, theme=themes["paternalism"]).tag
-    other = tag_create(user=other_researcher, passage=first, theme=themes["workerism"]).tag
+def test_chips_tell_coders_apart_and_mark_your_own(client, two_chapters, researcher,
+                                                   other_researcher, own_and_others):
+    first = two_chapters[0]
+    own, other = own_and_others
     client.force_login(researcher)
     html = client.get(_url(first)).content.decode()
     own_chip = re.search(rf'<li class="chip[^"]*"[^>]*data-tag="{own.pk}"[^>]*>', html).group(0)
@@ -119,9 +114,9 @@ def test_chips_tell_coders_apart_and_mark_your_own(client, chapter, researcher,
     assert '<span class="chip-who" aria-hidden="true">KA</span>' in html
 
 
-def test_the_coder_switch_filters_the_chips_themselves(client, chapter, researcher,
+def test_the_coder_switch_filters_the_chips_themselves(client, two_chapters, researcher,
                                                        other_researcher, themes):
-    first, second, *_ = chapter
+    first, second, *_ = two_chapters
     tag_create(user=researcher, passage=first, theme=themes["paternalism"])
     tag_create(user=other_researcher, passage=first, theme=themes["workerism"])
     tag_create(user=other_researcher, passage=second, theme=themes["workerism"])
@@ -136,9 +131,9 @@ def test_the_coder_switch_filters_the_chips_themselves(client, chapter, research
     assert len(_shown(karl)) == 3
 
 
-def test_the_codebook_counts_the_page_and_filters_it_to_a_theme(client, chapter, researcher,
+def test_the_codebook_counts_the_page_and_filters_it_to_a_theme(client, two_chapters, researcher,
                                                                 other_researcher, themes):
-    first, second, note, _ = chapter
+    first, second, note, _ = two_chapters
     tag_create(user=researcher, passage=first, theme=themes["paternalism"])
     tag_create(user=other_researcher, passage=second, theme=themes["paternalism"])
     tag_create(user=other_researcher, passage=second, theme=themes["workerism"])
@@ -155,8 +150,8 @@ def test_the_codebook_counts_the_page_and_filters_it_to_a_theme(client, chapter,
     assert _shown(empty) == [] and "No passage of this section matches." in empty
 
 
-def test_words_from_search_are_marked_and_the_way_back_offered(client, chapter):
-    first = chapter[0]
+def test_words_from_search_are_marked_and_the_way_back_offered(client, two_chapters):
+    first = two_chapters[0]
     html = client.get(_url(first, "?hl=FLATS&hl=the&back=/search/%3Fq%3Dflats")).content.decode()
     assert '<mark class="hit">flats</mark>' in html
     assert '<mark class="hit">The</mark>' in html
@@ -223,19 +218,18 @@ def test_reading_page_query_count_is_constant(client, make_passage, user_for_rol
     assert len(_shown(response.content.decode())) == 31
 
 
-def test_unknown_section_or_source_is_a_404(client, chapter):
-    assert client.get(f"/sources/{chapter[0].source.slug}/99/").status_code == 404
+def test_unknown_section_or_source_is_a_404(client, two_chapters):
+    assert client.get(f"/sources/{two_chapters[0].source.slug}/99/").status_code == 404
     assert client.get("/sources/no-such-source/1/").status_code == 404
 
 
 # --- The passage's own page: tagging without JavaScript ----------------------------
 
 
-def test_the_passage_page_has_plain_forms_for_researchers(client, chapter, researcher,
-                                                          other_researcher, themes):
-    first = chapter[0]
-    own = tag_create(user=researcher, passage=first, theme=themes["paternalism"]).tag
-    other = tag_create(user=other_researcher, passage=first, theme=themes["workerism"]).tag
+def test_the_passage_page_has_plain_forms_for_researchers(client, two_chapters, researcher,
+                                                          own_and_others):
+    first = two_chapters[0]
+    own, other = own_and_others
     client.force_login(researcher)
     html = client.get(f"/passages/{first.pk}/tagging/").content.decode()
     assert f'action="/passages/{first.pk}/tags/"' in html
@@ -244,16 +238,17 @@ def test_the_passage_page_has_plain_forms_for_researchers(client, chapter, resea
     assert 'name="words"' in html
 
 
-def test_the_passage_page_has_no_forms_for_students(client, chapter, student):
+def test_the_passage_page_has_no_forms_for_students(client, two_chapters, student):
     client.force_login(student)
-    html = client.get(f"/passages/{chapter[0].pk}/tagging/").content.decode()
+    html = client.get(f"/passages/{two_chapters[0].pk}/tagging/").content.decode()
     assert "<form" not in html.split('<main')[1].split("</main>")[0].replace(
         '<form method="post" action="/accounts/logout/"', "")
     assert client.get("/passages/999999/tagging/").status_code == 404
 
 
-def test_removing_without_javascript_offers_undo_on_the_page(client, chapter, researcher, themes):
-    first = chapter[0]
+def test_removing_without_javascript_offers_undo_on_the_page(client, two_chapters, researcher,
+                                                            themes):
+    first = two_chapters[0]
     tag = tag_create(user=researcher, passage=first, theme=themes["paternalism"],
                      memo="Housing as reward.").tag
     client.force_login(researcher)

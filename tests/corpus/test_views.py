@@ -15,18 +15,6 @@ from corpus.models import Passage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def source_passages(make_passage):
-    """Two chapters of body text, each with a note, in one source."""
-    first = make_passage("The director handed out flats.", section_title="Chapter one")
-    second = make_passage("Workers queued for sausage.", section_title="Chapter one")
-    note = make_passage("See the factory newspaper.", section_title="Chapter one",
-                        kind=Passage.Kind.NOTE)
-    third = make_passage("A strike began in Kemerovo.", section_title="Chapter two",
-                         section_authors="Petr Bizyukov")
-    return first, second, note, third
-
-
 def _reader_url(passage: Passage) -> str:
     return reverse("corpus:source-detail", kwargs={"slug": passage.source.slug})
 
@@ -35,8 +23,8 @@ def _section_url(passage: Passage) -> str:
     return f"/sources/{passage.source.slug}/{passage.section.ordinal}/"
 
 
-def test_source_list_shows_counts_and_citation(client, source_passages, researcher, themes):
-    first, *_ = source_passages
+def test_source_list_shows_counts_and_citation(client, two_chapters, researcher, themes):
+    first, *_ = two_chapters
     tag_create(user=researcher, passage=first, theme=themes["paternalism"])
     for url in ("/", "/sources/"):
         response = client.get(url)
@@ -61,9 +49,9 @@ def test_source_list_queries_do_not_grow_with_sources(client, make_passage,
         client.get("/sources/")
 
 
-def test_source_overview_lists_the_sections_as_reading_pages(client, source_passages,
+def test_source_overview_lists_the_sections_as_reading_pages(client, two_chapters,
                                                              django_assert_num_queries):
-    first, _second, _note, third = source_passages
+    first, _second, _note, third = two_chapters
     with django_assert_num_queries(2):
         response = client.get(_reader_url(first))
     html = response.content.decode()
@@ -78,25 +66,25 @@ def test_source_overview_404_for_unknown_source(client, db):
     assert client.get("/sources/no-such-source/").status_code == 404
 
 
-def test_permalink_lands_on_the_section_page_at_the_passage(client, source_passages,
+def test_permalink_lands_on_the_section_page_at_the_passage(client, two_chapters,
                                                             django_assert_num_queries):
-    third = source_passages[3]
+    third = two_chapters[3]
     with django_assert_num_queries(1):
         response = client.get(f"/passages/{third.pk}/")
     assert response.status_code == 302
     assert response["Location"] == f"{_section_url(third)}#p{third.pk}"
 
 
-def test_permalink_keeps_the_words_to_mark_and_the_way_back(client, source_passages):
-    first = source_passages[0]
+def test_permalink_keeps_the_words_to_mark_and_the_way_back(client, two_chapters):
+    first = two_chapters[0]
     response = client.get(f"/passages/{first.pk}/?hl=flats&hl=plan&back=/search/%3Fq%3Dflats")
     assert response["Location"] == (
         f"{_section_url(first)}?hl=flats&hl=plan&back=%2Fsearch%2F%3Fq%3Dflats#p{first.pk}"
     )
 
 
-def test_old_fragment_links_have_a_no_js_way(client, source_passages):
-    first = source_passages[0]
+def test_old_fragment_links_have_a_no_js_way(client, two_chapters):
+    first = two_chapters[0]
     response = client.get(f"/passages/?passage=p{first.pk}")
     assert response.status_code == 302 and response["Location"] == f"/passages/{first.pk}/"
     assert client.get("/passages/?passage=nonsense").status_code == 400
@@ -107,8 +95,8 @@ def test_passage_permalink_404(client, db):
 
 
 @override_settings(PUBLIC_READ=False)
-def test_reading_needs_login_when_not_public(client, source_passages, student):
-    first = source_passages[0]
+def test_reading_needs_login_when_not_public(client, two_chapters, student):
+    first = two_chapters[0]
     for url in ("/sources/", _reader_url(first), f"/passages/{first.pk}/", _section_url(first),
                 f"/passages/{first.pk}/tagging/"):
         response = client.get(url)
