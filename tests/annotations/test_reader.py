@@ -262,3 +262,20 @@ def test_removing_without_javascript_offers_undo_on_the_page(client, two_chapter
     restored = Tag.objects.get()
     assert (restored.theme, restored.user, restored.memo, restored.start) == (
         themes["paternalism"], researcher, "Housing as reward.", None)
+
+
+def test_the_passage_page_query_count_is_constant(client, two_chapters, researcher, themes,
+                                                  other_researcher, django_assert_num_queries):
+    first = two_chapters[0]
+    client.force_login(researcher)
+    url = f"/passages/{first.pk}/tagging/"
+    client.get(url)
+    # Passage with source and section, it as the reader shows it (passage, note index,
+    # tags), the codebook; the session, user and groups.
+    with django_assert_num_queries(8):
+        client.get(url)
+    for theme in themes.values():
+        for tagger in (researcher, other_researcher):
+            tag_create(user=tagger, passage=first, theme=theme, memo="m")
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
