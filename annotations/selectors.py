@@ -463,6 +463,11 @@ def _notes_index(rows: list[tuple]) -> tuple[dict[str, int], dict[str, list[int]
     return note_ids, cited_by
 
 
+def _shows_theme(*, tags: list[TagRow], theme: str) -> bool:
+    """Whether a passage's shown tags include the theme: the reader's theme filter."""
+    return any(tag.theme_slug == theme for tag in tags)
+
+
 def section_reading(*, source: Source, ordinal: int, viewer: User, theme: str = "",
                     tagger: str = "", hl: Iterable[str] = ()) -> SectionReading:
     """One section of a source as the reader shows it: body and notes, each passage with
@@ -486,7 +491,7 @@ def section_reading(*, source: Source, ordinal: int, viewer: User, theme: str = 
     if tagger:
         tags = {pk: [tag for tag in rows_ if tag.username == tagger] for pk, rows_ in tags.items()}
     if theme:
-        rows = [row for row in rows if any(tag.theme_slug == theme for tag in tags.get(row[0], []))]
+        rows = [row for row in rows if _shows_theme(tags=tags.get(row[0], []), theme=theme)]
     may_change, hits = _may_change_for(viewer), _hit_pattern(hl)
     passages = [
         _reader_passage(row=row, tags=tags.get(row[0], []), viewer=viewer,
