@@ -294,6 +294,13 @@ class Chip:
     may_change: bool
 
     @property
+    def css_class(self) -> str:
+        """Its theme's and its coder's colours, and whether it is yours or a span's."""
+        mine = " mine" if self.mine else ""
+        span = " chip-span" if self.tag.is_span else ""
+        return f"chip theme-{self.tag.theme_id} coder-{self.coder.colour}{mine}{span}"
+
+    @property
     def quote_preview(self) -> str:
         quote = self.tag.quote
         if len(quote) <= QUOTE_PREVIEW_CHARS:
