@@ -38,7 +38,7 @@ from corpus.models import Passage, Source  # noqa: E402
 BUDGET_MS = 300
 
 
-def _tags_make(*, source: Source, user: User, count: int) -> int:
+def bench_tags_make(*, source: Source, user: User, count: int) -> int:
     """Whole-passage and span tags spread over the source, every theme used."""
     themes = list(Theme.objects.all())
     passages = list(Passage.objects.filter(source=source).defer("search_vector"))
@@ -79,7 +79,7 @@ def main() -> int:
     with transaction.atomic():
         user = User.objects.create_user("bench-reader-researcher")
         user.groups.add(Group.objects.get(name=RESEARCHERS_GROUP))
-        made = _tags_make(source=source, user=user, count=args.tags)
+        made = bench_tags_make(source=source, user=user, count=args.tags)
         total_tags = Tag.objects.filter(source=source, passage__isnull=False).count()
         client = Client()
         client.force_login(user)

@@ -41,7 +41,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from annotations.models import RESEARCHERS_GROUP, Tag, Theme  # noqa: E402
-from bench.reader import _tags_make  # noqa: E402
+from bench.reader import bench_tags_make  # noqa: E402
 from corpus.models import Source  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -182,7 +182,7 @@ def main() -> int:
     server = None
     try:
         user.groups.add(Group.objects.get(name=RESEARCHERS_GROUP))
-        _tags_make(source=source, user=user, count=args.tags)
+        bench_tags_make(source=source, user=user, count=args.tags)
         client = Client()
         client.force_login(user)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
