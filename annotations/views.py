@@ -41,6 +41,8 @@ from corpus.models import Passage, Section, Source
 from corpus.selectors import passage_get
 
 EXCERPTS_PER_PAGE = 25
+# Where a removal without JavaScript leaves its undo token for the page it goes back to.
+UNDO_SESSION_KEY = "annotations.tag-undo"
 REFUSAL_TITLES = {400: "Bad request", 403: "Not allowed", 404: "Not found"}
 
 
@@ -210,7 +212,7 @@ def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
     message = f"{tag.theme.name} tag removed."
     if not request.htmx:
         # Without JavaScript the undo is a form on the page the post came back to.
-        request.session[UNDO_SESSION_KEY] = {"token": token, "message": message}
+        request.session[UNDO_SESSION_KEY] = {"token": token}
     return _passage_response(request, passage_id=tag.passage_id, message=message,
                              event="tag-removed", detail={"undo": token})
 
@@ -277,9 +279,6 @@ def theme_colours(request: HttpRequest) -> HttpResponse:
 
 
 # --- The reader -----------------------------------------------------------------------
-
-UNDO_SESSION_KEY = "annotations.tag-undo"
-
 
 def _reader_links() -> dict:
     """URL patterns the reader's script fills in with a passage's or a tag's number."""
