@@ -120,6 +120,8 @@ class ApiTokenForm(forms.Form):
         help_text="What the token is for, e.g. “laptop”. A name you already have gets a new "
         "token; the old one stops working.",
     )
+
+
 # --- The codebook page's forms (their selects are drawn from the codebook already read) --
 
 
@@ -157,3 +159,35 @@ class ThemeMemoForm(forms.Form):
 
 class TagExampleForm(forms.Form):
     is_example = forms.BooleanField(required=False)
+
+
+class ReaderPageForm(ReaderFilterForm):
+    """The reader's query: the filters, plus what search's "read in context" links add."""
+
+    back = forms.CharField(required=False, max_length=2000)  # the search results to go back to
+
+    def clean_back(self) -> str:
+        back = self.cleaned_data["back"]
+        # Only a path within search: anything else could send the reader off-site.
+        return back if back.startswith("/search/") and not back.startswith("/search//") else ""
+
+
+def reader_query(query) -> dict:
+    """The reader's query parameters, cleaned; invalid ones are dropped, not refused."""
+    form = ReaderPageForm(query)
+    form.is_valid()
+    cleaned = form.cleaned_data
+    themes_valid = not ({"theme", "theme_match", "without_theme"} & set(form.errors))
+    data = {name: cleaned.get(name, "") for name in ("tagger", "back")}
+    data.update({
+        "theme": ",".join(cleaned.get("theme") or []) if themes_valid else "",
+        "theme_match": (cleaned.get("theme_match") or "") if themes_valid else "",
+        "without_theme": ",".join(cleaned.get("without_theme") or []) if themes_valid else "",
+        "themes": form.theme_query,
+    })
+    data["hl"] = [word for word in query.getlist("hl") if word.strip()][:10]
+    return data
+
+
+class TagRestoreForm(forms.Form):
+    undo = forms.CharField(max_length=2000, error_messages={"required": "Nothing to undo."})

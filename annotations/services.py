@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -357,3 +358,50 @@ def api_token_touch(*, token: ApiToken) -> None:
     if token.last_used is None or now - token.last_used >= API_TOKEN_USE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         token.last_used = now
+
+
+# --- Removing with undo ------------------------------------------------------------
+
+UNDO_SECONDS = 15 * 60
+_UNDO_SALT = "annotations.tag-undo"
+
+
+def tag_remove_undoable(*, user: AbstractBaseUser, tag: Tag) -> str:
+    """Deletes the tag and returns a signed token that restores it, memo included, for
+    ``UNDO_SECONDS``. The token carries the tag's values, so nothing is kept aside."""
+    removed = {
+        "passage": tag.passage_id, "theme": tag.theme_id, "user": tag.user_id,
+        "start": tag.start, "end": tag.end, "memo": tag.memo,
+    }
+    tag_delete(user=user, tag=tag)
+    return signing.dumps(removed, salt=_UNDO_SALT, compress=True)
+
+
+@transaction.atomic
+def tag_restore(*, user: AbstractBaseUser, token: str) -> TagCreateResult:
+    """Puts back a tag removed with ``tag_remove_undoable``: same passage, theme, span,
+    tagger and memo. Restoring twice gives the one tag back, not two."""
+    try:
+        removed = signing.loads(token, salt=_UNDO_SALT, max_age=UNDO_SECONDS)
+    except signing.SignatureExpired:
+        raise ValidationError("Too late to undo: remove it less than 15 minutes ago.") from None
+    except signing.BadSignature:
+        raise ValidationError("That undo is not valid.") from None
+    if not user_can_change_tag(user=user, tag_user_id=removed["user"]):
+        raise PermissionDenied("You may only restore your own tags.")
+    passage = Passage.objects.filter(pk=removed["passage"]).defer("search_vector").first()
+    theme = Theme.objects.filter(pk=removed["theme"]).first()
+    if passage is None or theme is None:
+        raise ValidationError("That passage or theme no longer exists.")
+    tagger = get_user_model().objects.get(pk=removed["user"])
+    _span_validate(passage=passage, start=removed["start"], end=removed["end"])
+    identity = {"passage": passage, "theme": theme, "user": tagger,
+                "start": removed["start"], "end": removed["end"]}
+    existing = Tag.objects.filter(**identity).first()
+    if existing is not None:
+        return TagCreateResult(tag=existing, created=False)
+    selector = _selector_for(passage=passage, start=removed["start"], end=removed["end"])
+    tag = Tag.objects.create(**identity, source_id=passage.source_id, quote=selector.exact,
+                             prefix=selector.prefix, suffix=selector.suffix,
+                             memo=removed["memo"])
+    return TagCreateResult(tag=tag, created=True)

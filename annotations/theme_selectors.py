@@ -192,6 +192,17 @@ def theme_query_passages_q(*, query: ThemeQuery, tags: QuerySet[Tag] | None = No
     return condition
 
 
+def theme_query_matches(*, query: ThemeQuery, theme_ids: Iterable[int]) -> bool:
+    """The passage-level condition in Python, for one passage's shown themes (the reader,
+    whose chips are already in memory): the same rules as ``theme_query_passages_q``."""
+    carried = frozenset(theme_ids)
+    if query.themes:
+        hits = [bool(ids & carried) for ids in query.themes]
+        if not (all(hits) if query.match == THEME_MATCH_ALL else any(hits)):
+            return False
+    return not (query.without & carried)
+
+
 def theme_query_tags_q(*, query: ThemeQuery) -> Q:
     """The tag-level condition (see the module's docstring), for querysets of tags."""
     condition = Q()

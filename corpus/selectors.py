@@ -1,4 +1,8 @@
-"""Reads of the corpus: the sources with their counts, a source in reading order, a passage."""
+"""Reads of the corpus: the sources with their counts, a source's contents, a passage.
+
+The corpus knows nothing of tags (``annotations`` builds on it, not the other way
+round); the reader, which shows passages with their tags, lives in ``annotations``.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,6 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from annotations.models import Tag
-from annotations.selectors import TagRow, taggers_of, tags_by_passage
-from annotations.theme_selectors import ThemeQuery, theme_query_passages_q
 from corpus.models import Passage, Section, Source
 
 
@@ -31,40 +32,9 @@ def source_list_with_counts() -> QuerySet[Source]:
         body_count=_count_per_source(Passage.objects.filter(kind=Passage.Kind.BODY)),
         note_count=_count_per_source(Passage.objects.filter(kind=Passage.Kind.NOTE)),
         section_count=_count_per_source(Section.objects.all()),
-        tag_count=_count_per_source(Tag.objects.filter(passage__isnull=False)),
+        # Through the relation's name: the corpus never imports the annotations app.
+        tag_count=Count("tags", filter=Q(tags__passage__isnull=False), distinct=True),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class PassageRow:
-    """A passage as the reader lists it: plain values, a thousand of them at a time."""
-
-    pk: int
-    section_id: int
-    kind: str
-    note_label: str
-    text: str
-
-
-@dataclass(frozen=True)
-class PassageEntry:
-    passage: Passage | PassageRow
-    tags: list[TagRow]
-
-
-@dataclass(frozen=True)
-class SectionEntry:
-    section: Section
-    body: list[PassageEntry]
-    notes: list[PassageEntry]
-
-
-@dataclass(frozen=True)
-class Reading:
-    sections: list[SectionEntry]
-    taggers: list[str]
-    passage_count: int
-    filtered: bool
 
 
 def section_list_with_counts() -> QuerySet[Section]:
@@ -80,60 +50,26 @@ def section_list_with_counts() -> QuerySet[Section]:
     )
 
 
-def source_reading(*, source: Source, themes: ThemeQuery | None = None,
-                   tagger: str = "") -> Reading:
-    """A source's passages in reading order, grouped by section, notes apart, with tags.
-
-    ``themes`` keeps the passages that carry those themes (or sub-themes); with
-    ``tagger``, only that tagger's tags count, and the passage must carry one of them.
-    Three queries however long the source: sections, passages, and all its tags
-    (theme and tagger joined), grouped here in Python.
-    """
-    tags = tags_by_passage(source=source)
-    passages = Passage.objects.filter(source=source).order_by("ordinal")
-    filtered = bool(themes or tagger)
-    if filtered:
-        passages = passages.filter(theme_query_passages_q(
-            query=themes or ThemeQuery(),
-            tags=Tag.objects.filter(user__username=tagger) if tagger else None,
-        ))
-    entries = {
-        section.pk: SectionEntry(section=section, body=[], notes=[])
-        for section in Section.objects.filter(source=source).order_by("ordinal")
-    }
-    count = 0
-    for row in passages.values_list("pk", "section_id", "kind", "note_label", "text"):
-        passage = PassageRow(*row)
-        entry = entries[passage.section_id]
-        group = entry.notes if passage.kind == Passage.Kind.NOTE else entry.body
-        group.append(PassageEntry(passage=passage, tags=tags.get(passage.pk, [])))
-        count += 1
-    return Reading(
-        sections=[entry for entry in entries.values() if entry.body or entry.notes],
-        taggers=taggers_of(tags_by_passage=tags),
-        passage_count=count,
-        filtered=filtered,
-    )
+def source_contents(*, source: Source) -> QuerySet[Section]:
+    """A source's sections in reading order, with their numbers of passages and notes."""
+    return section_list_with_counts().filter(source=source)
 
 
-def passage_entry_get(*, pk: int) -> PassageEntry:
-    """One passage with its source, section and tags; raises ``Passage.DoesNotExist``."""
-    passage = Passage.objects.select_related("source", "section").defer("search_vector").get(pk=pk)
-    return PassageEntry(passage=passage, tags=tags_by_passage(passage=passage).get(passage.pk, []))
+def passage_get(*, pk: int) -> Passage:
+    """One passage with its source and section; raises ``Passage.DoesNotExist``."""
+    return Passage.objects.select_related("source", "section").defer("search_vector").get(pk=pk)
 
 
 @dataclass(frozen=True)
-class Neighbours:
-    previous: Passage | None
-    next: Passage | None
+class PassagePlace:
+    """Where a passage is read: its source's slug and its section's ordinal."""
+
+    pk: int
+    source_slug: str
+    section_ordinal: int
 
 
-def passage_neighbours(*, passage: Passage) -> Neighbours:
-    """The passages before and after this one in the source's reading order."""
-    siblings = Passage.objects.filter(source_id=passage.source_id).only(
-        "pk", "ordinal", "kind", "note_label"
-    )
-    return Neighbours(
-        previous=siblings.filter(ordinal__lt=passage.ordinal).order_by("-ordinal").first(),
-        next=siblings.filter(ordinal__gt=passage.ordinal).order_by("ordinal").first(),
-    )
+def passage_place_get(*, pk: int) -> PassagePlace:
+    """Raises ``Passage.DoesNotExist``."""
+    slug, ordinal = Passage.objects.values_list("source__slug", "section__ordinal").get(pk=pk)
+    return PassagePlace(pk=pk, source_slug=slug, section_ordinal=ordinal)

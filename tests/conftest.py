@@ -310,3 +310,15 @@ def freshly_migrated_db() -> Iterator[psycopg.Connection]:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@pytest.fixture
+def two_chapters(make_passage) -> tuple[Passage, Passage, Passage, Passage]:
+    """Chapter one: two body passages and a note; chapter two, with its own author: one."""
+    first = make_passage("The director handed out flats.", section_title="Chapter one")
+    second = make_passage("Workers queued for sausage.", section_title="Chapter one")
+    note = make_passage("See the factory newspaper.", section_title="Chapter one",
+                        kind=Passage.Kind.NOTE)
+    third = make_passage("A strike began in Kemerovo.", section_title="Chapter two",
+                         section_authors="Petr Bizyukov")
+    return first, second, note, third

@@ -17,9 +17,6 @@ FORBIDDEN = {
     "corpus": ("annotations", "search"),
     "annotations": ("search",),
 }
-# Still importing annotations on this branch; the reader's rebuild removes these
-# imports. Strict: once they are gone the mark fails, asking to be deleted.
-AWAITING_READER = {"corpus/selectors.py", "corpus/views.py"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -37,12 +34,7 @@ def app_modules() -> list[pytest.param]:
     for app in FORBIDDEN:
         for path in sorted((ROOT / app).rglob("*.py")):
             name = path.relative_to(ROOT).as_posix()
-            marks = (
-                [pytest.mark.xfail(strict=True, reason="the reader's rebuild removes it")]
-                if name in AWAITING_READER
-                else []
-            )
-            params.append(pytest.param(app, path, id=name, marks=marks))
+            params.append(pytest.param(app, path, id=name))
     return params
 
 

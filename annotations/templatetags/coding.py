@@ -6,11 +6,9 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 from django.template import Context
-from django.utils.safestring import SafeString
 
-from annotations.selectors import TagRow
+from annotations.selectors import TagRow, passage_pieces
 from annotations.team_selectors import SectionCodingStatus
-from annotations.templatetags.tagging import passage_text_html
 
 register = template.Library()
 
@@ -41,10 +39,10 @@ def coding_status(context: Context, section, statuses: dict[int, SectionCodingSt
     )
 
 
-@register.simple_tag
-def coded_text(text: str, tags: list[TagRow]) -> SafeString:
-    """A passage's text with these tags' spans highlighted."""
-    return passage_text_html(text=text, tags=tags)
+@register.inclusion_tag("annotations/reader/_pieces.html")
+def coded_text(text: str, tags: list[TagRow]) -> dict:
+    """A passage's text with these tags' spans highlighted, marked up as in the reader."""
+    return {"pieces": passage_pieces(text=text, tags=tags)}
 
 
 @register.filter

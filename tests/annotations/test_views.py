@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 
+from annotations import services
 from annotations.models import Tag
 from annotations.services import tag_create
 
@@ -78,10 +79,10 @@ def test_plain_form_post_redirects_back_to_the_passage(as_researcher, passage):
     response = as_researcher.post(_create_url(passage), {"theme": "workerism"}, HTTP_REFERER=reader)
     assert response.status_code == 302
     assert response["Location"] == f"{reader}#p{passage.pk}"
-    # A foreign or missing referrer gives way to the passage in its source.
+    # A foreign or missing referrer gives way to the passage's own page.
     for headers in ({"HTTP_REFERER": "https://evil.example/"}, {}):
         response = as_researcher.post(_create_url(passage), {"theme": "workerism"}, **headers)
-        assert response["Location"] == f"/sources/test-source/#p{passage.pk}"
+        assert response["Location"] == f"/passages/{passage.pk}/tagging/#p{passage.pk}"
 
 
 @pytest.mark.parametrize(
@@ -110,12 +111,9 @@ def test_tagging_a_missing_passage_is_a_404(as_researcher, db):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("role", ["anonymous", "student"])
 @pytest.mark.parametrize("htmx", [True, False])
-def test_readers_may_not_tag(client, user_for_role, passage, role, htmx):
-    user = user_for_role(role)
-    if user is not None:
-        client.force_login(user)
+def test_readers_may_not_tag(client, student, passage, htmx):
+    client.force_login(student)
     response = client.post(_create_url(passage), {"theme": "paternalism"}, **(HTMX if htmx else {}))
     assert response.status_code == 403
     assert "Only researchers may tag" in response.content.decode()
@@ -188,6 +186,8 @@ def test_remove_own_tag(as_researcher, own_tag, others_tag, passage):
     response = as_researcher.post(f"/tags/{own_tag.pk}/delete/", **HTMX)
     assert response.status_code == 200
     assert list(Tag.objects.all()) == [others_tag]
+    removed = json.loads(response["HX-Trigger"])["tag-removed"]
+    assert removed["message"] == "Paternalism tag removed." and removed["undo"]
     html = response.content.decode()
     assert html.lstrip().startswith(f'<article id="p{passage.pk}"')
     assert '<span class="chip-label">Workerism</span>' in html
@@ -332,14 +332,15 @@ class TestTaggingWordsWithoutSelecting:
                                {"theme": "paternalism", "words": "plan", "start": 0, "end": 3})
         assert response.status_code == 400
 
-    def test_the_reader_offers_the_words_form_to_researchers_only(self, client, researcher,
-                                                                 student, passage):
+    def test_the_passage_page_offers_the_words_form_to_researchers_only(
+        self, client, researcher, student, passage
+    ):
         client.force_login(researcher)
-        page = client.get(f"/sources/{passage.source.slug}/").content.decode()
-        assert f'id="words-{passage.pk}"' in page
+        page = client.get(f"/passages/{passage.pk}/tagging/").content.decode()
+        assert 'name="words"' in page
         client.force_login(student)
-        page = client.get(f"/sources/{passage.source.slug}/").content.decode()
-        assert "words-tag" not in page
+        page = client.get(f"/passages/{passage.pk}/tagging/").content.decode()
+        assert 'name="words"' not in page
 
 
 def test_blank_words_are_an_error_not_a_whole_passage_tag(client, researcher, make_passage):
@@ -349,3 +350,75 @@ def test_blank_words_are_an_error_not_a_whole_passage_tag(client, researcher, ma
                            {"theme": "paternalism", "words": "   "})
     assert response.status_code == 400
     assert not Tag.objects.exists()
+
+
+# --- Undoing a removal ---------------------------------------------------------------
+
+
+def _remove(client, tag) -> str:
+    response = client.post(f"/tags/{tag.pk}/delete/", **HTMX)
+    return json.loads(response["HX-Trigger"])["tag-removed"]["undo"]
+
+
+def test_undo_restores_the_same_tag_memo_included(as_researcher, researcher, passage, themes):
+    start = passage.text.index("flats")
+    tag = tag_create(user=researcher, passage=passage, theme=themes["workerism"], start=start,
+                     end=start + 5, memo="Housing as reward.").tag
+    token = _remove(as_researcher, tag)
+    assert not Tag.objects.exists()
+    response = as_researcher.post("/tags/restore/", {"undo": token}, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == f"#p{passage.pk}" and response["HX-Reswap"] == "outerHTML"
+    assert "Workerism tag restored." in response["HX-Trigger"]
+    restored = Tag.objects.get()
+    assert (restored.passage, restored.theme, restored.user, restored.start, restored.end,
+            restored.quote, restored.memo) == (passage, themes["workerism"], researcher, start,
+                                               start + 5, "flats", "Housing as reward.")
+    # Undoing twice gives the one tag back, not two.
+    assert as_researcher.post("/tags/restore/", {"undo": token}, **HTMX).status_code == 200
+    assert Tag.objects.count() == 1
+
+
+def test_staff_undo_gives_the_tag_back_to_its_tagger(client, staff_user, others_tag,
+                                                     other_researcher):
+    client.force_login(staff_user)
+    token = _remove(client, others_tag)
+    client.post("/tags/restore/", {"undo": token}, **HTMX)
+    assert Tag.objects.get().user == other_researcher
+
+
+def test_undo_is_refused_forged_late_or_for_someone_else(as_researcher, own_tag,
+                                                         other_researcher, monkeypatch):
+    token = _remove(as_researcher, own_tag)
+    response = as_researcher.post("/tags/restore/", {"undo": token[:-2] + "xx"}, **HTMX)
+    assert response.status_code == 400 and "not valid" in response.content.decode()
+    other = Client()
+    other.force_login(other_researcher)
+    assert other.post("/tags/restore/", {"undo": token}, **HTMX).status_code == 403
+    monkeypatch.setattr(services, "UNDO_SECONDS", -1)
+    response = as_researcher.post("/tags/restore/", {"undo": token}, **HTMX)
+    assert response.status_code == 400 and "Too late" in response.content.decode()
+    assert not Tag.objects.exists()
+
+
+# --- An expired session ---------------------------------------------------------------
+
+
+def test_an_expired_session_gets_a_login_link_back_to_the_page(client, passage, own_tag):
+    page = "http://testserver/sources/test-source/1/?tagger=rosa"
+    back = f"%2Fsources%2Ftest-source%2F1%2F%3Ftagger%3Drosa%23p{passage.pk}"
+    response = client.post(_create_url(passage), {"theme": "workerism"},
+                           HTTP_HX_CURRENT_URL=page, **HTMX)
+    assert response.status_code == 401
+    assert "Log in again" in response.content.decode()
+    login = json.loads(response["HX-Trigger"])["tag-login"]["login"]
+    assert login == f"/accounts/login/?next={back}"
+    # Without JavaScript: a page with the same link, back to where the form was.
+    response = client.post(f"/tags/{own_tag.pk}/delete/", HTTP_REFERER=page)
+    assert response.status_code == 401
+    assert f'href="/accounts/login/?next={back}"' in response.content.decode()
+    assert Tag.objects.filter(pk=own_tag.pk).exists()
+    # A foreign page is not a place to come back to.
+    response = client.post(_create_url(passage), {"theme": "workerism"},
+                           HTTP_REFERER="https://evil.example/x")
+    assert "next=%2Fsources%2F%23p" in response.content.decode()

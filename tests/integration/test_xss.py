@@ -236,8 +236,9 @@ def client_as(logged_in, world) -> Callable[[str, Planted], Client]:
 
 # --- Every page that shows the planted text --------------------------------------------
 
-READER = ("title", "authors", "venue", "citation", "section", "section_authors", "text",
-          "theme", "user", "memo", "span_memo", "quote")
+READER = ("title", "section", "section_authors", "text", "theme", "definition", "user", "memo",
+          "span_memo", "quote")
+OVERVIEW = ("title", "authors", "venue", "citation", "section", "section_authors")
 PASSAGE = ("title", "citation", "section", "section_authors", "text", "theme", "user", "memo",
            "span_memo", "quote")
 EXCERPTS = ("title", "authors", "section", "theme", "definition", "user", "memo", "span_memo",
@@ -276,16 +277,20 @@ class Page:
 
 PAGES = {
     # The reader, as each kind of visitor, and filtered.
-    "reader": Page("/sources/{slug}/", shows=READER),
-    "reader as researcher": Page("/sources/{slug}/", "researcher", shows=READER),
-    "reader as staff": Page("/sources/{slug}/", "staff", shows=READER),
-    "reader filtered": Page("/sources/{slug}/?theme={theme}&tagger={user}", "researcher",
+    "source overview": Page("/sources/{slug}/", shows=OVERVIEW),
+    "reader": Page("/sources/{slug}/1/", shows=READER),
+    "reader as researcher": Page("/sources/{slug}/1/", "researcher", shows=READER),
+    "reader as staff": Page("/sources/{slug}/1/", "staff", shows=READER),
+    "reader filtered": Page("/sources/{slug}/1/?theme={theme}&tagger={user}", "researcher",
                             shows=READER),
-    "reader, hostile filter": Page("/sources/{slug}/?theme={q}&tagger={q}", "researcher",
-                                   shows=READER),
-    "passage": Page("/passages/{passage}/", shows=PASSAGE),
-    "passage as researcher": Page("/passages/{passage}/", "researcher", shows=PASSAGE),
-    "passage as staff": Page("/passages/{passage}/", "staff", shows=PASSAGE),
+    # Nobody tagged as that tagger: the page shows no chips, only the text and codebook.
+    "reader, hostile filter": Page("/sources/{slug}/1/?theme={q}&tagger={q}", "researcher",
+                                   shows=("title", "section", "text", "theme", "definition")),
+    "reader, hostile marks": Page("/sources/{slug}/1/?hl={q}&hl=rolling&back=/search/?q={q}",
+                                  "researcher", shows=READER),
+    "passage": Page("/passages/{passage}/tagging/", shows=PASSAGE),
+    "passage as researcher": Page("/passages/{passage}/tagging/", "researcher", shows=PASSAGE),
+    "passage as staff": Page("/passages/{passage}/tagging/", "staff", shows=PASSAGE),
     "source list": Page("/sources/", shows=("title", "authors", "citation")),
     "home": Page("/", "researcher", shows=("title",)),
     # The codebook.
@@ -390,7 +395,8 @@ def test_htmx_fragments_escape_too(action, world, client_as):
         assert response.content.decode().lstrip().startswith("<article")
         audit_response(response, planted=[planted],
                        shows=("text", "theme", "user", "span_memo", "quote"))
-        assert json.loads(response["HX-Trigger"])["tag-status"]["message"]
+        event = "tag-removed" if action == "delete" else "tag-status"
+        assert json.loads(response["HX-Trigger"])[event]["message"]
 
 
 def test_refusals_show_no_markup(world, make_user):
