@@ -206,9 +206,12 @@ def test_the_coder_switch_filters_the_chips(page, login, passages, researcher,
     expect(page.locator(".chip:not(.mine) .chip-who")).to_have_text(["KA", "KA"])
 
     page.get_by_label("Show tags by").select_option(label="me")
+    page.wait_for_url(re.compile(r"tagger=rosa"))
+    page.wait_for_load_state("load")  # the new page's script listens for the next change
     expect(chips).to_have_count(1)
     expect(chips.first.locator(".chip-label")).to_have_text("Paternalism")
     page.get_by_label("Show tags by").select_option(label="karl")
+    page.wait_for_url(re.compile(r"tagger=karl"))
     expect(chips).to_have_count(2)
     # A theme in the codebook filters the page to it.
     page.locator(".codebook-panel").get_by_role("link", name="Workerism").click()
