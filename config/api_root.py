@@ -14,6 +14,7 @@ API_ENTRY_POINTS = {
     "excerpts": "api-excerpt-list",
     "annotations": "api-annotation-list",
     "kwic": "api-kwic",
+    "tokens": "api-auth-token-list",
     "schema": "api-schema",
     "docs": "api-docs",
 }
