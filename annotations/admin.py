@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from annotations.models import Tag, Theme, ThemeSlugAlias
+from annotations.models import ApiToken, Tag, Theme, ThemeSlugAlias
 from annotations.services import tag_update, theme_delete, theme_validate_deletable
 
 
@@ -103,3 +103,21 @@ class TagAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Tag, form, change: bool) -> None:
         tag_update(user=request.user, tag=obj, memo=obj.memo)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see every API token and may revoke one (delete it); keys are made only by
+    their owner (the tokens page or the API), since a key is shown just once."""
+
+    list_display = ["name", "user", "key_prefix", "created", "last_used"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username"]
+    readonly_fields = ["name", "user", "key_prefix", "created", "last_used"]
+    exclude = ["key_digest"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -415,9 +415,9 @@ class ExcerptListView(JsonAnswersMixin, generics.ListAPIView):
 
     def list(self, request: Request, *args, **kwargs) -> Response | StreamingHttpResponse:
         rows = excerpt_rows(tags=self.filter_queryset(self.get_queryset()))
+        options = CsvOptionsSerializer(data=request.query_params)
+        options.is_valid(raise_exception=True)
         if isinstance(request.accepted_renderer, CSVRenderer):
-            options = CsvOptionsSerializer(data=request.query_params)
-            options.is_valid(raise_exception=True)
             return self._csv_response(rows, bom=options.validated_data["bom"])
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

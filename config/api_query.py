@@ -20,9 +20,12 @@ from config.api_middleware import is_api_request
 # Placeholders of path parameters, which Django and the schema name differently.
 _DJANGO_PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
 _SCHEMA_PARAMETER = re.compile(r"\{\w+\}")
-# DRF lets any view's renderer be chosen with ?format=; the schema views take ?lang=.
+# DRF lets any view's renderer be chosen with ?format=; drf-spectacular's schema and
+# docs take the schema's language and version.
 ALWAYS_ALLOWED = frozenset({"format"})
-UNDOCUMENTED_OPERATIONS = {"/api/schema/": frozenset({"format", "lang"})}
+UNDOCUMENTED_OPERATIONS = dict.fromkeys(
+    ["/api/schema/", "/api/docs/"], frozenset({"lang", "version"})
+)
 
 
 @cache

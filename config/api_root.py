@@ -22,6 +22,7 @@ API_ENTRY_POINTS = {
     "disagreement-memos": "api-disagreement-memo-list",
     "codebook_qdc": "api-export-codebook",
     "project_qdpx": "api-export-project",
+    "tokens": "api-auth-token-list",
     "schema": "api-schema",
     "docs": "api-docs",
 }

@@ -11,6 +11,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 20
+# Idle keep-alive connections are closed after this long. gunicorn's 2 s made clients
+# that paused between requests race the close and get a reset; a proxy in front keeps
+# its own connections open longer still.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "30"))
 # Recycles workers now and then, so a slow leak never grows without bound.
 max_requests = 2000
 max_requests_jitter = 200

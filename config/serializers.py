@@ -36,3 +36,12 @@ class StrictFieldsMixin:
         if key in self.read_only_fields:
             return f"This field cannot be changed here; you may send: {writable}."
         return f"Unknown field; you may send: {writable}."
+
+
+class StrictCharField(serializers.CharField):
+    """Text only: DRF's CharField would take ``0`` or ``true`` and store their str()."""
+
+    def to_internal_value(self, data) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -146,3 +146,18 @@ def test_the_page_revokes_only_your_own_tokens(client, researcher, other_researc
     client.force_login(researcher)
     assert client.post(reverse("annotations:token-revoke", args=[token.pk])).status_code == 404
     assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_staff_see_and_revoke_tokens_in_the_admin(client, researcher, make_user):
+    admin_user = make_user("admin", role="staff")
+    admin_user.is_superuser = True
+    admin_user.save()
+    token = api_token_issue(user=researcher, name="laptop").token
+    client.force_login(admin_user)
+    listing = client.get("/admin/annotations/apitoken/")
+    assert listing.status_code == 200
+    assert "laptop" in listing.content.decode()
+    assert token.key_digest not in listing.content.decode()
+    assert client.get("/admin/annotations/apitoken/add/").status_code == 403
+    client.post(f"/admin/annotations/apitoken/{token.pk}/delete/", {"post": "yes"})
+    assert not ApiToken.objects.filter(pk=token.pk).exists()

@@ -106,3 +106,16 @@ def test_the_schema_says_writes_take_no_other_fields(client):
     schema = yaml.safe_load(client.get("/api/schema/").content)
     assert schema["components"]["schemas"]["PatchedTagUpdateRequest"][
         "additionalProperties"] is False
+
+
+def test_a_token_name_must_be_text(researcher):
+    from tests.conftest import PASSWORD
+
+    response = token_client(None).post("/api/auth/token/", {
+        "username": "rosa", "password": PASSWORD, "name": 0}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["name"]
+
+
+def test_a_bad_bom_flag_is_a_400_in_json_too(client, tag):
+    assert client.get("/api/excerpts/", {"bom": "null"}).status_code == 400

@@ -114,8 +114,11 @@ def test_an_unknown_api_address_is_a_json_404_even_under_debug(client):
     assert_error_shape(client.get("/api/no-such-thing/"), 404)
 
 
-def test_an_unknown_format_is_a_json_404(client, tag):
-    for url in ["/api/tags/", f"/api/tags/{tag.pk}/", "/api/excerpts/", "/api/themes/"]:
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unknown_format_is_a_json_404(client, tag, settings, debug):
+    settings.DEBUG = debug
+    for url in ["/api/", "/api/tags/", f"/api/tags/{tag.pk}/", "/api/excerpts/", "/api/themes/",
+                "/api/annotations/", "/api/passages/", "/api/schema/", "/api/docs/"]:
         assert_error_shape(client.get(url, {"format": "xml"}), 404)
 
 

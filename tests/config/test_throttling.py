@@ -16,9 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
+def fresh_counts() -> None:
+    """Throttle and lockout counts live in the cache, which outlives a test: start afresh."""
     cache.clear()
 
 
