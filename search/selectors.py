@@ -614,7 +614,8 @@ def _glossary_candidates(groups: tuple[tuple[Term, ...], ...]) -> list[_Candidat
     return candidates
 
 
-# Each entry's forms become one tsquery once, not once per passage.
+# Each entry's forms become one tsquery once, and each passage's vector is read (and
+# decompressed) once, not once per entry: OFFSET 0 keeps that subquery apart.
 GLOSSARY_IN_PASSAGES_SQL = f"""
 WITH entry AS MATERIALIZED (
   SELECT glossary.id, (
@@ -629,8 +630,10 @@ WITH entry AS MATERIALIZED (
 SELECT glossary.*, passage.id AS passage_id
 FROM entry
 JOIN {GlossaryTerm._meta.db_table} AS glossary ON glossary.id = entry.id
-JOIN {Passage._meta.db_table} AS passage
-  ON passage.id = ANY(%(ids)s::bigint[]) AND passage.search_vector @@ entry.forms
+JOIN (
+  SELECT id, search_vector || ''::tsvector AS vector FROM {Passage._meta.db_table}
+  WHERE id = ANY(%(ids)s::bigint[]) OFFSET 0
+) AS passage ON passage.vector @@ entry.forms
 ORDER BY glossary.term
 """
 
