@@ -32,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Replace
 
 from annotations.models import Tag, Theme
-from config.tsearch import IN_WORD, PRINTED, words_for_parser
+from config.tsearch import IN_WORD, PRINTED, SOFT_AND_HARD_SIGNS, words_for_parser
 from corpus.models import SEARCH_CONFIG, Passage, Section, Source
 from corpus.textsearch import PrintedWords
 from search.kwic import KwicLine, occurrences, sort_lines
@@ -669,7 +669,7 @@ SUGGESTIONS_PER_WORD = 3
 
 SUGGESTIONS_SQL = f"""
 WITH typed AS (
-  SELECT typed.word, typed.ord, COALESCE((
+  SELECT typed.word, typed.ord, translate(typed.word, %(signs)s, '') AS letters, COALESCE((
     SELECT max(known.passages) FROM {VocabularyWord._meta.db_table} AS known
     WHERE known.lexeme = (tsvector_to_array(to_tsvector(%(config)s::regconfig,
                             translate(typed.word, %(printed)s, %(in_word)s))))[1]
@@ -680,8 +680,8 @@ SELECT typed.word, typed.passages, near.word, near.lexeme, near.passages
 FROM typed
 CROSS JOIN LATERAL (
   SELECT word, lexeme, passages FROM {VocabularyWord._meta.db_table}
-  WHERE word %% typed.word AND passages > typed.passages
-  ORDER BY similarity(word, typed.word) DESC, passages DESC
+  WHERE letters %% typed.letters AND passages > typed.passages
+  ORDER BY similarity(letters, typed.letters) DESC, passages DESC
   LIMIT %(limit)s
 ) AS near
 WHERE typed.passages < %(few)s
@@ -718,6 +718,7 @@ def spelling_suggestions(*, query: str | CompiledQuery) -> list[Suggestion]:
         "config": SEARCH_CONFIG,
         "printed": PRINTED,
         "in_word": IN_WORD,
+        "signs": PRINTED + IN_WORD + SOFT_AND_HARD_SIGNS,
         # Several printed forms share a lexeme ("worker", "workers"): one of each.
         "limit": SUGGESTIONS_PER_WORD * 3,
         "few": FEW_PASSAGES,
