@@ -46,6 +46,8 @@ DICTIONARY_FILES = (f"{SPELLING_DICTIONARY}.syn", f"{TRANSLIT_DICTIONARY}.rules"
 # APOSTROPHE. (ʹ and ʺ, the scholarly soft and hard signs, are modifier letters already.)
 PRINTED = "'’′″"
 IN_WORD = "ʼʽˊˮ"
+# The scholarly soft and hard signs (U+02B9, U+02BA).
+SOFT_AND_HARD_SIGNS = "ʹʺ"
 TO_IN_WORD = str.maketrans(PRINTED, IN_WORD)
 TO_PRINTED = str.maketrans(IN_WORD, PRINTED)
 

@@ -51,11 +51,17 @@ class VocabularyWord(models.Model):
     """
 
     word = models.CharField(max_length=100, unique=True)
+    letters = models.CharField(
+        max_length=100,
+        help_text="The word without apostrophes and primes, for trigram similarity.",
+    )
     lexeme = models.CharField(max_length=100, db_index=True, help_text="As the index has it.")
     passages = models.PositiveIntegerField(help_text="How many passages a search for it finds.")
 
     class Meta:
-        indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="vocabulary_trgm")]
+        # pg_trgm splits words at apostrophes: "zasiad'ko" would share few trigrams with
+        # "zasyadko"; "zasiadko" shares most.
+        indexes = [GinIndex(fields=["letters"], opclasses=["gin_trgm_ops"], name="vocabulary_trgm")]
 
     def __str__(self) -> str:
         return self.word

@@ -31,7 +31,7 @@ from django.db.models.functions import Replace
 
 from annotations.models import Tag, Theme
 from annotations.theme_selectors import ThemeQuery, theme_query_of, theme_query_passages_q
-from config.tsearch import IN_WORD, PRINTED, words_for_parser
+from config.tsearch import IN_WORD, PRINTED, SOFT_AND_HARD_SIGNS, words_for_parser
 from corpus.models import SEARCH_CONFIG, Passage, Section, Source
 from corpus.textsearch import PrintedWords
 from search.kwic import KwicLine, occurrences, sort_lines
@@ -617,7 +617,8 @@ def _glossary_candidates(groups: tuple[tuple[Term, ...], ...]) -> list[_Candidat
     return candidates
 
 
-# Each entry's forms become one tsquery once, not once per passage.
+# Each entry's forms become one tsquery once, and each passage's vector is read (and
+# decompressed) once, not once per entry: OFFSET 0 keeps that subquery apart.
 GLOSSARY_IN_PASSAGES_SQL = f"""
 WITH entry AS MATERIALIZED (
   SELECT glossary.id, (
@@ -632,8 +633,10 @@ WITH entry AS MATERIALIZED (
 SELECT glossary.*, passage.id AS passage_id
 FROM entry
 JOIN {GlossaryTerm._meta.db_table} AS glossary ON glossary.id = entry.id
-JOIN {Passage._meta.db_table} AS passage
-  ON passage.id = ANY(%(ids)s::bigint[]) AND passage.search_vector @@ entry.forms
+JOIN (
+  SELECT id, search_vector || ''::tsvector AS vector FROM {Passage._meta.db_table}
+  WHERE id = ANY(%(ids)s::bigint[]) OFFSET 0
+) AS passage ON passage.vector @@ entry.forms
 ORDER BY glossary.term
 """
 
@@ -669,7 +672,7 @@ SUGGESTIONS_PER_WORD = 3
 
 SUGGESTIONS_SQL = f"""
 WITH typed AS (
-  SELECT typed.word, typed.ord, COALESCE((
+  SELECT typed.word, typed.ord, translate(typed.word, %(signs)s, '') AS letters, COALESCE((
     SELECT max(known.passages) FROM {VocabularyWord._meta.db_table} AS known
     WHERE known.lexeme = (tsvector_to_array(to_tsvector(%(config)s::regconfig,
                             translate(typed.word, %(printed)s, %(in_word)s))))[1]
@@ -680,8 +683,8 @@ SELECT typed.word, typed.passages, near.word, near.lexeme, near.passages
 FROM typed
 CROSS JOIN LATERAL (
   SELECT word, lexeme, passages FROM {VocabularyWord._meta.db_table}
-  WHERE word %% typed.word AND passages > typed.passages
-  ORDER BY similarity(word, typed.word) DESC, passages DESC
+  WHERE letters %% typed.letters AND passages > typed.passages
+  ORDER BY similarity(letters, typed.letters) DESC, passages DESC
   LIMIT %(limit)s
 ) AS near
 WHERE typed.passages < %(few)s
@@ -718,6 +721,7 @@ def spelling_suggestions(*, query: str | CompiledQuery) -> list[Suggestion]:
         "config": SEARCH_CONFIG,
         "printed": PRINTED,
         "in_word": IN_WORD,
+        "signs": PRINTED + IN_WORD + SOFT_AND_HARD_SIGNS,
         # Several printed forms share a lexeme ("worker", "workers"): one of each.
         "limit": SUGGESTIONS_PER_WORD * 3,
         "few": FEW_PASSAGES,

@@ -2,7 +2,7 @@
 
 from django.db import connection, transaction
 
-from config.tsearch import IN_WORD, PRINTED
+from config.tsearch import IN_WORD, PRINTED, SOFT_AND_HARD_SIGNS
 from corpus.models import SEARCH_CONFIG, Passage
 from search.models import VocabularyWord
 
@@ -10,8 +10,9 @@ from search.models import VocabularyWord
 # to 100 letters), with the passages its lexeme is found in (ts_stat's ndoc): what a
 # search for it counts.
 VOCABULARY_SQL = f"""
-INSERT INTO {VocabularyWord._meta.db_table} (word, lexeme, passages)
-SELECT translate(printed.word, %(in_word)s, %(printed)s), stat.word, stat.ndoc
+INSERT INTO {VocabularyWord._meta.db_table} (word, letters, lexeme, passages)
+SELECT translate(printed.word, %(in_word)s, %(printed)s),
+       translate(printed.word, %(signs)s, ''), stat.word, stat.ndoc
 FROM (
   -- Quotation marks around a word are not part of it ("'work'").
   SELECT DISTINCT btrim(lower(token.token), %(in_word)s) AS word
@@ -37,6 +38,12 @@ def vocabulary_refresh() -> int:
     VocabularyWord.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute(
-            VOCABULARY_SQL, {"config": SEARCH_CONFIG, "printed": PRINTED, "in_word": IN_WORD}
+            VOCABULARY_SQL,
+            {
+                "config": SEARCH_CONFIG,
+                "printed": PRINTED,
+                "in_word": IN_WORD,
+                "signs": IN_WORD + SOFT_AND_HARD_SIGNS,
+            },
         )
         return cursor.rowcount

@@ -201,11 +201,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('word', models.CharField(max_length=100, unique=True)),
+                ('letters', models.CharField(help_text='The word without apostrophes and primes, for trigram similarity.', max_length=100)),
                 ('lexeme', models.CharField(db_index=True, help_text='As the index has it.', max_length=100)),
                 ('passages', models.PositiveIntegerField(help_text='How many passages a search for it finds.')),
             ],
             options={
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['word'], name='vocabulary_trgm', opclasses=['gin_trgm_ops'])],
+                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['letters'], name='vocabulary_trgm', opclasses=['gin_trgm_ops'])],
             },
         ),
         migrations.RunPython(seed_glossary, migrations.RunPython.noop),

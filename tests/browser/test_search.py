@@ -63,7 +63,12 @@ def test_search_filter_by_theme_and_open_in_context(
     page.go_back()
     page.screenshot(path=str(artifacts_dir / "search-hits.png"), full_page=True)
     hits.first.get_by_role("link", name="Read in context").click()
-    # The source's page sends an old "#p<id>" link on to the passage's reading page.
-    page.wait_for_url(re.compile(rf"/sources/crowley/\d+/.*#p{miners.pk}$"))
+    # The passage's permalink, told the words to mark and the results to go back to,
+    # sends the reader on to the passage's chapter page with both.
+    page.wait_for_url(re.compile(rf"/sources/crowley/\d+/\?.*hl=strike.*#p{miners.pk}$"))
+    expect(page.locator(f"#p{miners.pk} mark.hit").first).to_be_visible()
+    expect(page.get_by_role("link", name="← Back to results")).to_have_attribute(
+        "href", re.compile(r"^/search/\?")
+    )
     expect(page.locator(f"#p{miners.pk}")).to_be_visible()
     assert csp_violations == []

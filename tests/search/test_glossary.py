@@ -120,3 +120,20 @@ def test_researchers_edit_but_do_not_delete_the_glossary(client, glossary, resea
     assert client.get(f"/admin/search/glossaryterm/{term.pk}/delete/").status_code == 403
     client.force_login(student)
     assert client.get("/admin/search/glossaryterm/").status_code == 302
+
+
+def test_what_researchers_write_in_the_glossary_is_shown_as_text(client, make_passage):
+    payload = '<script>alert(1)</script>"'
+    make_passage("The sovnarkhoz met its plan.")
+    GlossaryTerm.objects.create(
+        term="sovnarkhoz",
+        slug="sovnarkhoz",
+        variants=[payload],
+        translation=payload,
+        definition=payload,
+        source=payload,
+    )
+    for url, params in [("/glossary/", {}), ("/search/", {"q": "sovnarkhoz"})]:
+        html = client.get(url, params).content.decode()
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

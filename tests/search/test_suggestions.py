@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from search.models import VocabularyWord
-from search.selectors import FEW_PASSAGES, spelling_suggestions
+from search.selectors import FEW_PASSAGES, WordCount, spelling_suggestions
 from search.services import vocabulary_refresh
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,11 @@ def test_a_rare_word_gets_close_corpus_words_with_counts(kuzbass):
     assert suggestion.alternatives[0].word == "kuzbass"
     assert suggestion.alternatives[0].passages == FEW_PASSAGES + 1
     assert spelling_suggestions(query='"kuzbas" -kuzbas kuzbas*') == []
+
+
+def test_other_romanisations_are_suggested_across_apostrophes(kuzbass):
+    [suggestion] = spelling_suggestions(query="Vasilyev")
+    assert suggestion.alternatives[0] == WordCount(word="vasil’ev", passages=1)
 
 
 def test_an_empty_vocabulary_gives_no_suggestions_and_the_search_works(client, make_passage):
