@@ -521,16 +521,24 @@ def _headline(*, query: Func, **options) -> SearchHeadline:
 # --- The glossary ------------------------------------------------------------------
 
 # A glossary form matches what was typed when both give the same tsquery: inflections,
-# spellings and apostrophes aside, the same words.
+# spellings and apostrophes aside, the same words. Each form is turned into a tsquery
+# once, whatever the number of candidates.
 GLOSSARY_MATCH_SQL = f"""
-SELECT glossary.*, candidate.ord AS candidate
-FROM {GlossaryTerm._meta.db_table} AS glossary
-JOIN unnest(%(candidates)s::text[]) WITH ORDINALITY AS candidate (text, ord)
-  ON phraseto_tsquery(%(config)s::regconfig, candidate.text) = ANY (
-    SELECT phraseto_tsquery(%(config)s::regconfig, translate(form, %(printed)s, %(in_word)s))
-    FROM unnest(ARRAY[glossary.term, glossary.translation] || glossary.variants) AS form
-  )
-WHERE querytree(phraseto_tsquery(%(config)s::regconfig, candidate.text)) <> ''
+WITH form AS MATERIALIZED (
+  SELECT DISTINCT glossary.id,
+         phraseto_tsquery(%(config)s::regconfig, translate(text, %(printed)s, %(in_word)s))
+           AS query
+  FROM {GlossaryTerm._meta.db_table} AS glossary,
+       unnest(ARRAY[glossary.term, glossary.translation] || glossary.variants) AS text
+), candidate AS MATERIALIZED (
+  SELECT ord, phraseto_tsquery(%(config)s::regconfig, text) AS query
+  FROM unnest(%(candidates)s::text[]) WITH ORDINALITY AS typed (text, ord)
+)
+SELECT DISTINCT ON (candidate.ord, glossary.term) glossary.*, candidate.ord AS candidate
+FROM candidate
+JOIN form ON form.query = candidate.query
+JOIN {GlossaryTerm._meta.db_table} AS glossary ON glossary.id = form.id
+WHERE querytree(candidate.query) <> ''
 ORDER BY candidate.ord, glossary.term
 """
 
