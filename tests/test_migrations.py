@@ -64,9 +64,14 @@ def test_data_migrations_install_the_codebook_and_the_roles(freshly_migrated_db)
         " WHERE g.name = %s ORDER BY p.codename",
         RESEARCHERS_GROUP,
     )
+    # The codebook, and the glossary of terms (search's own migration), minus deleting
+    # glossary entries, which is left to staff.
     assert [codename for (codename,) in researcher_permissions] == [
+        "add_glossaryterm",
         "add_theme",
+        "change_glossaryterm",
         "change_theme",
         "delete_theme",
+        "view_glossaryterm",
         "view_theme",
     ]

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from annotations.forms import ReaderFilterForm
 from annotations.models import Tag
+from annotations.selectors import section_reading
 from annotations.theme_selectors import (
     theme_ids_with_descendants,
     theme_query_parse,
@@ -17,7 +18,6 @@ from annotations.theme_selectors import (
 )
 from annotations.theme_services import theme_update
 from corpus.models import Passage
-from corpus.selectors import source_reading
 from search.forms import SearchForm
 from search.selectors import passage_search
 from tests.annotations.codebook_data import CodebookData, sub_theme
@@ -209,25 +209,31 @@ def test_search_api_and_page(theme_tree, client):
     assert page.status_code == 200
 
 
-def reader_names(data: CodebookData, params: dict) -> set[str]:
+def reader_names(data: CodebookData, params: dict, viewer) -> set[str]:
     form = ReaderFilterForm(params)
     assert form.is_valid(), form.errors
-    reading = source_reading(source=data.passages["p1"].source, themes=form.theme_query,
-                             tagger=form.cleaned_data["tagger"])
-    ids = {entry.passage.pk for section in reading.sections for entry in section.body}
+    first = data.passages["p1"]
+    reading = section_reading(source=first.source, ordinal=first.section.ordinal, viewer=viewer,
+                              themes=form.theme_query, tagger=form.cleaned_data["tagger"])
+    ids = {passage.pk for passage in reading.body}
     return {name for name, passage in data.passages.items() if passage.pk in ids}
 
 
-def test_reader_filter_combines_themes(theme_tree):
-    assert reader_names(theme_tree, {"theme": "paternalism"}) == {"p1", "p2"}
-    assert reader_names(theme_tree, {"theme": "paternalism,collective-action",
-                                   "theme_match": "all"}) == {"p2"}
-    assert reader_names(theme_tree, {"without_theme": "collective-action"}) == {"p1", "p4", "p5"}
-    assert reader_names(theme_tree, {"theme": "paternalism", "tagger": "rosa"}) == {"p1"}
-    assert reader_names(theme_tree, {"tagger": "karl"}) == {"p2", "p4"}
+def test_reader_filter_combines_themes(theme_tree, researcher):
+    # The reader filters passages by the tags it shows; "tags by" filters the chips, so
+    # with a coder alone every passage stays, showing only that coder's chips.
+    def names(**params):
+        return reader_names(theme_tree, params, researcher)
+
+    assert names(theme="paternalism") == {"p1", "p2"}
+    assert names(theme="paternalism,collective-action", theme_match="all") == {"p2"}
+    assert names(without_theme="collective-action") == {"p1", "p4", "p5"}
+    assert names(theme="paternalism", tagger="rosa") == {"p1"}
+    assert names(tagger="karl") == {"p1", "p2", "p3", "p4", "p5"}
     assert not ReaderFilterForm({"theme": "nope"}).is_valid()
 
 
 def test_reader_page_filters_with_sub_themes(theme_tree, client):
-    page = client.get("/sources/qsource/", {"theme": "housing"}).content.decode()
-    assert "1 passage match" in page
+    section = theme_tree.passages["p1"].section
+    page = client.get(f"/sources/qsource/{section.ordinal}/", {"theme": "housing"})
+    assert "1 passage shown with this theme" in page.content.decode()

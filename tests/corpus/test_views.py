@@ -103,24 +103,3 @@ def test_reading_needs_login_when_not_public(client, two_chapters, student):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     client.force_login(student)
     assert client.get(_section_url(first)).status_code == 200
-
-
-def test_corpus_does_not_import_annotations():
-    """The dependency runs one way: annotations builds on the corpus."""
-    import ast
-    from pathlib import Path
-
-    import corpus
-
-    # The ingestion's re-anchoring of tags moves out of the corpus on another branch.
-    moving = {"services.py", "load_corpus.py"}
-    for path in Path(corpus.__file__).parent.rglob("*.py"):
-        if path.name in moving:
-            continue
-        tree = ast.parse(path.read_text())
-        imported = [
-            node.module if isinstance(node, ast.ImportFrom) else alias.name
-            for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
-            for alias in (node.names if isinstance(node, ast.Import) else [None])
-        ]
-        assert not [name for name in imported if name and name.split(".")[0] == "annotations"], path
