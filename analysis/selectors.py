@@ -1,7 +1,8 @@
 """Reads for the analysis of a codebook's use: which themes occur together, and where.
 
 Every figure counts *passages* (a passage carries a theme if one of the selected
-coders applied it anywhere in it, whole or span), within one scope: the selected
+coders applied it, or one of its sub-themes, anywhere in it, whole or span: sub-themes
+roll up into their parents), within one scope: the selected
 coders' tags (everyone's if none is selected), in one source or section or the whole
 corpus. Each matrix is one aggregate query, whatever the number of tags; the
 drill-down lists exactly the passages a cell counts, from the same scoped tags.
@@ -16,10 +17,18 @@ from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from annotations.models import Tag, Theme
 from annotations.selectors import theme_list
+from annotations.theme_selectors import (
+    THEME_MATCH_ALL,
+    CodebookIndex,
+    ThemeQuery,
+    codebook_index,
+    codebook_index_of,
+    theme_query_passages_q,
+)
 from corpus.models import Passage, Section, Source
 
 MatrixAxis = Literal["source", "section"]
@@ -83,6 +92,31 @@ def scoped_passages(*, scope: AnalysisScope) -> QuerySet[Passage]:
     return Passage.objects.filter(_in_scope(scope=scope))
 
 
+def _rows_and_tree(*, themes: Sequence[Theme] | None, tree: CodebookIndex | None
+                   ) -> tuple[list[Theme], CodebookIndex]:
+    """The rows (by default the codebook) and the tree their sub-themes come from (read
+    from the codebook when not given: one query, unless the rows are the codebook)."""
+    if themes is None:
+        themes = theme_list()
+        return themes, tree or codebook_index_of(themes=themes)
+    return list(themes), tree or codebook_index()
+
+
+def _rolled_up(*, themes: Sequence[Theme], tree: CodebookIndex) -> tuple[list[int], list[int]]:
+    """Two parallel arrays for SQL: each theme id under (or equal to) a row, and that row.
+
+    Joined to the tags, a tag of a sub-theme counts for every row above it.
+    """
+    pairs = [(member, theme.pk) for theme in themes for member in tree.descendants(theme.pk)]
+    return [member for member, _ in pairs], [row for _, row in pairs]
+
+
+ROLL_UP_JOIN = """
+    JOIN unnest(%s::bigint[], %s::bigint[]) AS roll_up(theme_id, row_id)
+        ON roll_up.theme_id = tags.theme_id
+"""
+
+
 # --- Co-occurrence ---------------------------------------------------------------
 
 
@@ -121,15 +155,16 @@ class CooccurrenceMatrix:
         ]
 
 
-# Per passage, the set of its themes (from the scope's tags); every ordered pair of a
-# set counts that passage once, and each theme with itself makes the diagonal. Linear
+# Per passage, the set of its themes (from the scope's tags, each tag counting for its
+# theme's rows: itself and the rows above it); every ordered pair of a set counts that
+# passage once, and each theme with itself makes the diagonal. Linear
 # in the tags whatever the planner guesses (a self-join of the pairs went quadratic
 # when its row estimates were stale, as for a coder newer than the last ANALYZE).
 COOCCURRENCE_SQL = """
     SELECT one.theme_id, other.theme_id, COUNT(*)
     FROM (
-        SELECT array_agg(DISTINCT tags.theme_id) AS theme_ids
-        FROM ({tags}) AS tags
+        SELECT array_agg(DISTINCT roll_up.row_id) AS theme_ids
+        FROM ({tags}) AS tags {roll_up}
         GROUP BY tags.passage_id
     ) AS passage_themes
     CROSS JOIN LATERAL unnest(passage_themes.theme_ids) AS one(theme_id)
@@ -138,14 +173,18 @@ COOCCURRENCE_SQL = """
 """
 
 
-def cooccurrence_matrix(*, scope: AnalysisScope, themes: Sequence[Theme] | None = None
-                        ) -> CooccurrenceMatrix:
-    """Theme × theme passage counts, in one query over the scope's tags."""
-    themes = theme_list() if themes is None else list(themes)
+def cooccurrence_matrix(*, scope: AnalysisScope, themes: Sequence[Theme] | None = None,
+                        tree: CodebookIndex | None = None) -> CooccurrenceMatrix:
+    """Theme × theme passage counts, in one query over the scope's tags.
+
+    ``tree``: the codebook's, if already read (see ``_rows_and_tree``).
+    """
+    themes, tree = _rows_and_tree(themes=themes, tree=tree)
     tags = scoped_tags(scope=scope).values("passage_id", "theme_id").order_by()
     tags_sql, params = tags.query.sql_with_params()
+    sql = COOCCURRENCE_SQL.format(tags=tags_sql, roll_up=ROLL_UP_JOIN)
     with connection.cursor() as cursor:
-        cursor.execute(COOCCURRENCE_SQL.format(tags=tags_sql), params)
+        cursor.execute(sql, (*params, *_rolled_up(themes=themes, tree=tree)))
         counts = {(theme_id, partner_id): count
                   for theme_id, partner_id, count in cursor.fetchall()}
     return CooccurrenceMatrix(
@@ -265,23 +304,34 @@ def _matrix_columns(*, scope: AnalysisScope, axis: MatrixAxis) -> list[MatrixCol
             for section in sections]
 
 
-def theme_matrix(*, scope: AnalysisScope, axis: MatrixAxis,
-                 themes: Sequence[Theme] | None = None) -> ThemeMatrix:
-    """Per theme and source (or chapter): passages carrying it, its tags, passages there.
+# Each tag counts for its theme's rows (itself and the rows above it).
+THEME_MATRIX_SQL = """
+    SELECT roll_up.row_id, tags.column_id, COUNT(DISTINCT tags.passage_id), COUNT(*)
+    FROM ({tags}) AS tags {roll_up}
+    GROUP BY roll_up.row_id, tags.column_id
+"""
 
-    Three queries: the themes (unless given), the columns with their passage counts,
-    and the counts of every cell in one aggregate.
+
+def theme_matrix(*, scope: AnalysisScope, axis: MatrixAxis,
+                 themes: Sequence[Theme] | None = None,
+                 tree: CodebookIndex | None = None) -> ThemeMatrix:
+    """Per theme and source (or chapter): passages carrying it or a sub-theme, their
+    tags, passages there.
+
+    Three queries: the themes (unless given; then the tree unless given), the columns
+    with their passage counts, and the counts of every cell in one aggregate.
     """
-    themes = theme_list() if themes is None else list(themes)
+    themes, tree = _rows_and_tree(themes=themes, tree=tree)
     columns = _matrix_columns(scope=scope, axis=axis)
     column_field = "source_id" if axis == "source" else "passage__section_id"
-    counts = {
-        (row["theme_id"], row["column_id"]): row
-        for row in scoped_tags(scope=scope)
-        .values("theme_id", column_id=F(column_field))
-        .annotate(passages=Count("passage_id", distinct=True), tags=Count("pk"))
-        .order_by()
-    }
+    tags = (scoped_tags(scope=scope)
+            .values("passage_id", "theme_id", column_id=F(column_field)).order_by())
+    tags_sql, params = tags.query.sql_with_params()
+    sql = THEME_MATRIX_SQL.format(tags=tags_sql, roll_up=ROLL_UP_JOIN)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *_rolled_up(themes=themes, tree=tree)))
+        counts = {(row_id, column_id): {"passages": passages, "tags": tag_count}
+                  for row_id, column_id, passages, tag_count in cursor.fetchall()}
     no_tags = {"passages": 0, "tags": 0}
     rows = []
     for theme in themes:
@@ -307,23 +357,36 @@ class AnalysisReport:
 def analysis_report(*, scope: AnalysisScope) -> AnalysisReport:
     """The three matrices of the analysis page, the codebook read once for all of them."""
     themes = theme_list()
+    tree = codebook_index_of(themes=themes)
     return AnalysisReport(
-        cooccurrence=cooccurrence_matrix(scope=scope, themes=themes),
-        by_source=theme_matrix(scope=scope, axis="source", themes=themes),
-        by_section=theme_matrix(scope=scope, axis="section", themes=themes),
+        cooccurrence=cooccurrence_matrix(scope=scope, themes=themes, tree=tree),
+        by_source=theme_matrix(scope=scope, axis="source", themes=themes, tree=tree),
+        by_section=theme_matrix(scope=scope, axis="section", themes=themes, tree=tree),
     )
 
 
 # --- Drill-down ---------------------------------------------------------------------
 
 
-def passages_with_themes(*, scope: AnalysisScope, themes: Sequence[Theme]) -> QuerySet[Passage]:
+def drill_down_query(*, themes: Sequence[Theme]) -> ThemeQuery:
+    """Carrying every one of ``themes``, each with its sub-themes (reads the tree)."""
+    tree = codebook_index()
+    return ThemeQuery(slugs=tuple(theme.slug for theme in themes),
+                      themes=tuple(tree.descendants(theme.pk) for theme in themes),
+                      match=THEME_MATCH_ALL)
+
+
+def passages_with_themes(*, scope: AnalysisScope, themes: Sequence[Theme] | ThemeQuery
+                         ) -> QuerySet[Passage]:
     """The passages a matrix cell counts: in scope, carrying every one of ``themes``
-    from the scope's coders' tags. In reading order."""
-    tags = scoped_tags(scope=scope).filter(passage=OuterRef("pk"))
-    passages = scoped_passages(scope=scope)
-    for theme in themes:
-        passages = passages.filter(Exists(tags.filter(theme=theme)))
+    (or a sub-theme of it) from the scope's coders' tags. In reading order.
+
+    ``themes``: a query from ``drill_down_query`` if already made.
+    """
+    query = themes if isinstance(themes, ThemeQuery) else drill_down_query(themes=themes)
+    passages = scoped_passages(scope=scope).filter(
+        theme_query_passages_q(query=query, tags=scoped_tags(scope=scope))
+    )
     return (
         passages.select_related("source", "section")
         .defer("search_vector")
@@ -339,12 +402,13 @@ class CellPassage:
     tags: list[Tag]
 
 
-def cell_passages(*, scope: AnalysisScope, themes: Sequence[Theme],
+def cell_passages(*, scope: AnalysisScope, query: ThemeQuery,
                   passages: Sequence[Passage]) -> list[CellPassage]:
-    """Each passage with its tags of those themes by the scope's coders, in one query."""
+    """Each passage with its tags of the query's themes (and their sub-themes) by the
+    scope's coders, in one query."""
     tags = (
         scoped_tags(scope=scope)
-        .filter(passage__in=passages, theme__in=themes)
+        .filter(passage__in=passages, theme_id__in=query.any_ids)
         .select_related("theme", "user")
         .order_by(F("start").asc(nulls_first=True), "theme__order", "theme__name", "id")
     )

@@ -3,7 +3,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from analysis.forms import AnalysisScopeForm, PassageDrillDownForm
-from analysis.selectors import analysis_report, cell_passages, passages_with_themes
+from analysis.selectors import (
+    analysis_report,
+    cell_passages,
+    drill_down_query,
+    passages_with_themes,
+)
 from config.access import read_permission_required
 
 PASSAGES_PER_PAGE = 25
@@ -25,13 +30,14 @@ def cell_passage_list(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "analysis/passages.html", {"form": form}, status=400)
     scope, themes = form.scope, form.cleaned_data["themes"]
-    paginator = Paginator(passages_with_themes(scope=scope, themes=themes), PASSAGES_PER_PAGE)
+    query = drill_down_query(themes=themes)
+    paginator = Paginator(passages_with_themes(scope=scope, themes=query), PASSAGES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
         "scope": scope,
         "themes": themes,
         "page": page,
-        "entries": cell_passages(scope=scope, themes=themes, passages=list(page.object_list)),
+        "entries": cell_passages(scope=scope, query=query, passages=list(page.object_list)),
     }
     return render(request, "analysis/passages.html", context)

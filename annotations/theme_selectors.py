@@ -79,6 +79,17 @@ def codebook_index() -> CodebookIndex:
                          children=dict(children))
 
 
+def codebook_index_of(*, themes: Iterable[Theme]) -> CodebookIndex:
+    """The tree of themes already read (the whole codebook: a sub-theme left out is
+    missed), without slugs; no query."""
+    parents, children = {}, defaultdict(list)
+    for theme in themes:
+        parents[theme.pk] = theme.parent_id
+        if theme.parent_id is not None:
+            children[theme.parent_id].append(theme.pk)
+    return CodebookIndex(parents=parents, slugs={}, former_slugs={}, children=dict(children))
+
+
 def theme_ids_with_descendants(*, themes: Iterable[Theme | int]) -> set[int]:
     """The ids of these themes and of every theme below them (one query)."""
     index = codebook_index()
@@ -331,18 +342,14 @@ def theme_family(*, theme: Theme) -> ThemeFamily:
     """One query: the whole (small) codebook, walked here."""
     themes = list(Theme.objects.all())
     by_id = {item.pk: item for item in themes}
-    children = defaultdict(list)
-    for item in themes:
-        children[item.parent_id].append(item.pk)
-    index = CodebookIndex(parents={item.pk: item.parent_id for item in themes}, slugs={},
-                          former_slugs={}, children=dict(children))
+    index = codebook_index_of(themes=themes)
     chain, current = [], index.parents.get(theme.pk)
     while current is not None and current not in chain:
         chain.append(current)
         current = index.parents.get(current)
     return ThemeFamily(
         ancestors=[by_id[pk] for pk in reversed(chain)],
-        children=[by_id[pk] for pk in children.get(theme.pk, [])],
+        children=[by_id[pk] for pk in index.children.get(theme.pk, [])],
         subtree_ids=index.descendants(theme.pk),
         themes=themes,
     )

@@ -43,7 +43,8 @@ def _download(payload: bytes, *, content_type: str, filename: str) -> HttpRespon
 @extend_schema(
     summary="The codebook as REFI-QDA (.qdc)",
     description="Every theme as a `Code` (nested under its parent) with its colour and its "
-    "definition as `Description`, for NVivo, ATLAS.ti, MAXQDA, QualCoder. GUIDs are the same "
+    "definition (then its inclusion and exclusion criteria) as `Description`, for NVivo, "
+    "ATLAS.ti, MAXQDA, QualCoder. GUIDs are the same "
     "on every export. 404 if the codebook is empty.",
     responses={(200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY,
                                                          description="A .qdc file.")},
@@ -66,7 +67,8 @@ class CodebookExportView(JsonAnswersMixin, APIView):
     description="A zip with `project.qde` and `sources/<guid>.txt`: each source's passages "
     "in reading order joined by a blank line; the taggers as users; the codebook; every tag "
     "as a `Coding` of a `PlainTextSelection` (positions in Unicode code points into that text; "
-    "a whole-passage tag selects the passage's whole text); memos as notes. Orphaned tags, "
+    "a whole-passage tag selects the passage's whole text); memos as notes, and a theme's "
+    "memos and criteria as notes its code refers to. Orphaned tags, "
     "which have no place in the text, are left out. GUIDs are the same on every export.",
     responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY,
                                                          description="A .qdpx archive.")},

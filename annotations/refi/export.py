@@ -11,10 +11,13 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
 from lxml import etree
 
+from annotations.models import Theme
 from annotations.refi.documents import (
     CODEBOOK_NS,
     INTERNAL_PREFIX,
@@ -27,7 +30,9 @@ from annotations.refi.guids import (
     memo_note_guid,
     selection_guid,
     source_guid,
+    theme_criterion_note_guid,
     theme_guid,
+    theme_memo_note_guid,
     user_guid,
 )
 from annotations.refi.selectors import (
@@ -46,6 +51,18 @@ ORIGIN = "labour-corpus (Django)"
 ZIP_MEMBER_TIME = (1980, 1, 1, 0, 0, 0)
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+CRITERIA = (("inclusion", "Inclusion criteria"), ("exclusion", "Exclusion criteria"))
+
+
+@dataclass(frozen=True)
+class _Note:
+    """A project ``Note``: a tag's or a theme's memo, or a theme's criterion."""
+
+    guid: str
+    name: str
+    text: str
+    username: str | None = None
+    created: datetime | None = None
 
 
 class EmptyCodebook(Exception):
@@ -103,21 +120,54 @@ def _xml_safe(value: str) -> str:
     return _NOT_XML_CHAR.sub("\ufffd", value)
 
 
-def _codes_append(*, parent: etree._Element, nodes: list[ThemeNode], namespace: str) -> None:
+def _codes_append(*, parent: etree._Element, nodes: list[ThemeNode], namespace: str,
+                  notes: Mapping[int, list[_Note]] | None = None) -> None:
     codes = _sub(parent, "Codes", namespace)
     for node in nodes:
-        _code_append(parent=codes, node=node, namespace=namespace)
+        _code_append(parent=codes, node=node, namespace=namespace, notes=notes)
 
 
-def _code_append(*, parent: etree._Element, node: ThemeNode, namespace: str) -> None:
+def _code_append(*, parent: etree._Element, node: ThemeNode, namespace: str,
+                 notes: Mapping[int, list[_Note]] | None) -> None:
+    """A code with its sub-codes. ``notes`` (a project's): each theme's notes, referred to
+    between its description and its sub-codes; a codebook has no notes, so the criteria
+    join the description there."""
     theme = node.theme
     code = _sub(parent, "Code", namespace, guid=str(theme_guid(theme=theme)),
                 name=_xml_safe(theme.name),
                 isCodable="true", color=theme.colour)
-    if theme.definition:
-        _sub(code, "Description", namespace, text=theme.definition)
+    description = theme.definition if notes is not None else _description_with_criteria(theme)
+    if description:
+        _sub(code, "Description", namespace, text=description)
+    for note in (notes or {}).get(theme.pk, ()):
+        _sub(code, "NoteRef", namespace, targetGUID=note.guid)
     for child in node.children:
-        _code_append(parent=code, node=child, namespace=namespace)
+        _code_append(parent=code, node=child, namespace=namespace, notes=notes)
+
+
+def _description_with_criteria(theme: Theme) -> str:
+    criteria = [f"{label}: {getattr(theme, field)}" for field, label in CRITERIA
+                if getattr(theme, field)]
+    return "\n\n".join(part for part in (theme.definition, *criteria) if part)
+
+
+def _theme_notes(*, data: ProjectData) -> dict[int, list[_Note]]:
+    """Each theme's criteria (the non-empty ones), then its memos, oldest first."""
+    themes = {node.theme.pk: node.theme for node in _walk(data.themes)}
+    notes: dict[int, list[_Note]] = defaultdict(list)
+    for theme in themes.values():
+        for field, label in CRITERIA:
+            if getattr(theme, field):
+                guid = theme_criterion_note_guid(theme=theme, criterion=field)
+                notes[theme.pk].append(_Note(guid=str(guid), name=f"{label}: {theme.name}",
+                                             text=getattr(theme, field)))
+    for memo in data.theme_memos:
+        notes[memo.theme_id].append(_Note(
+            guid=str(theme_memo_note_guid(memo_id=memo.id)),
+            name=f"Memo on {themes[memo.theme_id].name}", text=memo.text,
+            username=memo.username, created=memo.created,
+        ))
+    return notes
 
 
 def _project_element(*, data: ProjectData) -> etree._Element:
@@ -127,13 +177,20 @@ def _project_element(*, data: ProjectData) -> etree._Element:
         users = _sub(root, "Users")
         for username in data.usernames:
             _sub(users, "User", guid=str(user_guid(username=username)), name=username)
+    theme_notes = _theme_notes(data=data)
     if data.themes:
-        _codes_append(parent=_sub(root, "CodeBook"), nodes=data.themes, namespace=PROJECT_NS)
+        _codes_append(parent=_sub(root, "CodeBook"), nodes=data.themes, namespace=PROJECT_NS,
+                      notes=theme_notes)
     if data.sources:
         _sources_append(parent=root, data=data)
-    memos = [tag for tag in data.tags if tag.memo]
-    if memos:
-        _notes_append(parent=root, tags=memos)
+    notes = [
+        *(_Note(guid=str(memo_note_guid(tag_id=tag.id)), name=f"Memo on tag {tag.id}",
+                text=tag.memo, username=tag.username, created=tag.created)
+          for tag in data.tags if tag.memo),
+        *(note for node in _walk(data.themes) for note in theme_notes.get(node.theme.pk, ())),
+    ]
+    if notes:
+        _notes_append(parent=root, notes=notes)
     return root
 
 
@@ -181,11 +238,12 @@ def _selection_append(*, parent: etree._Element, tag: TagRow, text: SourceText,
         _sub(coding, "NoteRef", targetGUID=str(memo_note_guid(tag_id=tag.id)))
 
 
-def _notes_append(*, parent: etree._Element, tags: list[TagRow]) -> None:
-    notes = _sub(parent, "Notes")
-    for tag in tags:
-        note = _sub(notes, "Note", guid=str(memo_note_guid(tag_id=tag.id)),
-                    name=f"Memo on tag {tag.id}",
-                    creatingUser=str(user_guid(username=tag.username)),
-                    creationDateTime=tag.created.isoformat())
-        _sub(note, "PlainTextContent", text=tag.memo)
+def _notes_append(*, parent: etree._Element, notes: list[_Note]) -> None:
+    element = _sub(parent, "Notes")
+    for note in notes:
+        authorship = {} if note.username is None else {
+            "creatingUser": str(user_guid(username=note.username)),
+            "creationDateTime": note.created.isoformat(),
+        }
+        written = _sub(element, "Note", guid=note.guid, name=_xml_safe(note.name), **authorship)
+        _sub(written, "PlainTextContent", text=note.text)

@@ -46,3 +46,12 @@ def coding_guid(*, tag_id: int) -> uuid.UUID:
 
 def memo_note_guid(*, tag_id: int) -> uuid.UUID:
     return uuid.uuid5(_NOTE, f"tag-memo:{tag_id}")
+
+
+def theme_memo_note_guid(*, memo_id: int) -> uuid.UUID:
+    return uuid.uuid5(_NOTE, f"theme-memo:{memo_id}")
+
+
+def theme_criterion_note_guid(*, theme: Theme, criterion: str) -> uuid.UUID:
+    """``criterion``: "inclusion" or "exclusion"; tied to the code's GUID, as its note."""
+    return uuid.uuid5(_NOTE, f"theme-{criterion}:{theme_guid(theme=theme)}")

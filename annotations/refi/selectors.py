@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.db.models import F
 
-from annotations.models import Tag, Theme
+from annotations.models import Tag, Theme, ThemeMemo
 from corpus.models import Passage, Source
 
 PASSAGE_SEPARATOR = "\n\n"
@@ -62,12 +62,22 @@ class TagRow:
 
 
 @dataclass(frozen=True)
+class ThemeMemoRow:
+    id: int
+    theme_id: int
+    username: str
+    text: str
+    created: datetime
+
+
+@dataclass(frozen=True)
 class ProjectData:
     themes: list[ThemeNode]
     usernames: list[str]
     sources: list[Source]
     texts: dict[int, SourceText]
     tags: list[TagRow]
+    theme_memos: list[ThemeMemoRow] = field(default_factory=list)
 
 
 def codebook_tree() -> list[ThemeNode]:
@@ -106,7 +116,7 @@ def source_texts(*, source_ids: Sequence[int]) -> dict[int, SourceText]:
 
 
 def project_data() -> ProjectData:
-    """Everything a project export holds, in four queries. Orphaned tags, which have no
+    """Everything a project export holds, in five queries. Orphaned tags, which have no
     place in any text, are left out."""
     tags = [
         TagRow(**row)
@@ -115,11 +125,17 @@ def project_data() -> ProjectData:
         .values("id", "source_id", "passage_id", "start", "end", "theme_id", "memo", "created",
                 username=F("user__username"))
     ]
+    memos = [
+        ThemeMemoRow(**row)
+        for row in ThemeMemo.objects.order_by("created", "pk")
+        .values("id", "theme_id", "text", "created", username=F("user__username"))
+    ]
     sources = list(Source.objects.order_by("ordinal", "slug"))
     return ProjectData(
         themes=codebook_tree(),
-        usernames=sorted({tag.username for tag in tags}),
+        usernames=sorted({tag.username for tag in tags} | {memo.username for memo in memos}),
         sources=sources,
         texts=source_texts(source_ids=[source.pk for source in sources]),
         tags=tags,
+        theme_memos=memos,
     )

@@ -10,6 +10,7 @@ from analysis.selectors import (
     passages_with_themes,
     theme_matrix,
 )
+from annotations.theme_selectors import codebook_index_of
 from corpus.models import Section, Source
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,8 @@ def test_drill_down_lists_the_passages_carrying_every_theme(coded, themes):
 def test_every_count_comes_from_one_query(coded, django_assert_num_queries, themes):
     theme_list = list(themes.values())
     scope = scope_of(coded, coders=("rosa", "karl"), source="source-a")
+    tree = codebook_index_of(themes=theme_list)
     with django_assert_num_queries(1):
-        cooccurrence_matrix(scope=scope, themes=theme_list)
+        cooccurrence_matrix(scope=scope, themes=theme_list, tree=tree)
     with django_assert_num_queries(2):  # the columns, then the cells
-        theme_matrix(scope=scope, axis="section", themes=theme_list)
+        theme_matrix(scope=scope, axis="section", themes=theme_list, tree=tree)

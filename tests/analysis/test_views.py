@@ -104,8 +104,8 @@ def test_pages_need_a_login_when_reading_is_not_public(client, coded):
     # coders, source, section (validation); themes, co-occurrence, 2 × (columns, cells);
     # the coders', sources' and chapters' choices.
     ("/analysis/?coders=rosa&source=source-a", 11),
-    # coders, source, themes (validation); count, page, tags.
-    ("/analysis/passages/?themes=paternalism&coders=rosa,karl&source=source-a", 6),
+    # coders, source, themes (validation); the tree; count, page, tags.
+    ("/analysis/passages/?themes=paternalism&coders=rosa,karl&source=source-a", 7),
 ])
 def test_query_counts_do_not_grow_with_the_data(client, coded, themes, make_passage, url,
                                                 queries, django_assert_num_queries):

@@ -8,10 +8,16 @@ import pytest
 from django.test import override_settings
 from lxml import etree
 
-from annotations.models import Tag, Theme
+from annotations.models import Tag, Theme, ThemeMemo
 from annotations.refi.documents import CODEBOOK_NS, PROJECT_MEMBER, PROJECT_NS, SCHEMAS_DIR
 from annotations.refi.export import codebook_export, project_export
-from annotations.refi.guids import source_guid, theme_guid
+from annotations.refi.guids import (
+    source_guid,
+    theme_criterion_note_guid,
+    theme_guid,
+    theme_memo_note_guid,
+    user_guid,
+)
 from tests.annotations.refi.conftest import (
     FIRST,
     NOTE,
@@ -66,6 +72,23 @@ def test_codebook_guids_are_the_same_on_every_export(codebook):
     assert str(imported) in guids
     assert str(theme_guid(theme=codebook["housing"])) in guids
     assert len(set(guids)) == len(guids)
+
+
+def test_codebook_descriptions_carry_the_criteria(codebook):
+    Theme.objects.filter(slug="housing").update(inclusion="Flats given by the plant.",
+                                                exclusion="Rents: use wages.")
+    Theme.objects.filter(slug="hostels").update(inclusion="Barracks too.")
+
+    root = etree.fromstring(codebook_export())
+
+    official_schema("Codebook.xsd").assertValid(root)
+    descriptions = dict(zip(root.xpath("//c:Code/@name", namespaces=CB),
+                            [code.findtext("c:Description", namespaces=CB)
+                             for code in root.iterfind(".//c:Code", namespaces=CB)], strict=True))
+    assert descriptions["Housing"] == ("Flats and hostels.\n\n"
+                                       "Inclusion criteria: Flats given by the plant.\n\n"
+                                       "Exclusion criteria: Rents: use wages.")
+    assert descriptions["Hostels"] == "Inclusion criteria: Barracks too."
 
 
 # --- Project ----------------------------------------------------------------------------
@@ -152,7 +175,8 @@ def test_an_empty_project_is_still_valid(db):
 def test_exports_download_as_files(coded, client, django_assert_num_queries):
     with django_assert_num_queries(1):
         codebook = client.get("/api/exports/codebook.qdc")
-    with django_assert_num_queries(4):  # tags with their users, sources, passages, themes
+    # tags with their users, theme memos with theirs, sources, passages, themes
+    with django_assert_num_queries(5):
         project = client.get("/api/exports/project.qdpx")
 
     assert codebook.status_code == project.status_code == 200
@@ -205,3 +229,37 @@ def test_control_characters_a_memo_may_hold_do_not_break_the_xml(coded):
     notes = root.xpath("p:Notes/p:Note/p:PlainTextContent/text()", namespaces=P)
     assert "pasted\ufffdfrom a PDF\ufffd" in notes
     assert "Hostels\ufffd" in root.xpath("//p:Code/@name", namespaces=P)
+
+
+def test_theme_memos_and_criteria_are_notes_referred_to_by_their_code(coded, codebook,
+                                                                    researcher, staff_user):
+    housing = codebook["housing"]
+    Theme.objects.filter(pk=housing.pk).update(inclusion="Flats given by the plant.",
+                                               exclusion="Rents: use wages.")
+    housing.refresh_from_db()
+    first_memo = ThemeMemo.objects.create(theme=housing, user=researcher, text="Split rents?")
+    second_memo = ThemeMemo.objects.create(theme=housing, user=staff_user, text="No: wages.")
+
+    payload = project_export()
+
+    root = project_root(payload)
+    official_schema("Project.xsd").assertValid(root)  # NoteRef between Description and Code
+    code = root.xpath(f"//p:Code[@guid='{theme_guid(theme=housing)}']", namespaces=P)[0]
+    expected = [
+        str(theme_criterion_note_guid(theme=housing, criterion="inclusion")),
+        str(theme_criterion_note_guid(theme=housing, criterion="exclusion")),
+        str(theme_memo_note_guid(memo_id=first_memo.pk)),
+        str(theme_memo_note_guid(memo_id=second_memo.pk)),
+    ]
+    assert code.xpath("p:NoteRef/@targetGUID", namespaces=P) == expected
+    notes = {note.get("guid"): note for note in root.iterfind("p:Notes/p:Note", namespaces=P)}
+    assert [notes[guid].findtext("p:PlainTextContent", namespaces=P) for guid in expected] == [
+        "Flats given by the plant.", "Rents: use wages.", "Split rents?", "No: wages.",
+    ]
+    assert notes[expected[0]].get("creatingUser") is None  # a criterion has no author
+    author = str(user_guid(username=staff_user.username))
+    assert notes[expected[3]].get("creatingUser") == author
+    assert author in root.xpath("p:Users/p:User/@guid", namespaces=P)
+    other_codes = root.xpath(f"//p:Code[@guid!='{theme_guid(theme=housing)}']", namespaces=P)
+    assert not [ref for other in other_codes for ref in other.iterfind("p:NoteRef", namespaces=P)]
+    assert project_export() == payload  # the same bytes, GUIDs included
