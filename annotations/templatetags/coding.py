@@ -48,7 +48,10 @@ def coded_text(text: str, tags: list[TagRow]) -> dict:
 @register.filter
 def figure(value: float | None) -> str:
     """An agreement coefficient to three decimals; "undefined" where it has no value."""
-    return "undefined" if value is None else f"{value:.3f}"
+    if value is None:
+        return "undefined"
+    shown = f"{value:.3f}"
+    return "0.000" if shown == "-0.000" else shown
 
 
 @register.filter

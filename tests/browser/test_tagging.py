@@ -306,6 +306,13 @@ def test_no_page_overflows_a_390_px_screen(browser, live_server, passages, resea
         "search": "/search/?q=flats+sausage",
         "concordance": "/search/?q=flats&view=kwic",
         "login": "/accounts/login/",
+        "analysis": "/analysis/",
+        "agreement": f"/agreement/?coders={researcher.get_username()},"
+                     f"{other_researcher.get_username()}&source=kotkin",
+        "compare": f"/compare/?section={flats.section_id}&coders={researcher.get_username()},"
+                   f"{other_researcher.get_username()}",
+        "glossary": "/glossary/",
+        "tokens": "/accounts/tokens/",
     }
     overflowing = {}
     for name, url in pages.items():
