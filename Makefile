@@ -67,6 +67,7 @@ bench: load
 	$(PY) bench/ingest.py
 	$(PY) bench/search.py
 	$(PY) bench/reader.py
+	$(PY) bench/reader_browser.py
 	$(PY) bench/export.py
 	$(PY) bench/analysis.py
 	$(PY) bench/agreement.py
