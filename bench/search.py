@@ -161,9 +161,9 @@ def tag_passages(*, after_id: int) -> None:
             """
             INSERT INTO annotations_tag
                 (source_id, passage_id, theme_id, user_id, quote, prefix, suffix, memo,
-                 created, updated)
+                 is_example, created, updated)
             SELECT source_id, id, (%s::bigint[])[1 + abs(hashtext(id::text || 't')) %% %s],
-                   %s, '', '', '', '', now(), now()
+                   %s, '', '', '', '', false, now(), now()
             FROM corpus_passage
             WHERE id > %s AND abs(hashtext(id::text)) %% 100 < %s
             """,

@@ -85,6 +85,18 @@ def test_the_toolbar_shows_each_themes_name_key_and_definition(client, two_chapt
         assert f'title="{escape(theme.definition)}"' in toolbar
 
 
+def test_number_keys_follow_the_codebooks_choice(client, two_chapters, researcher, themes):
+    # Researchers chose the keys on the codebook page: only those themes get one.
+    themes["workerism"].key, themes["paternalism"].key = 1, 2
+    for theme in (themes["workerism"], themes["paternalism"]):
+        theme.save(update_fields=["key"])
+    client.force_login(researcher)
+    html = client.get(_url(two_chapters[0])).content.decode()
+    toolbar = html[html.index('id="tag-toolbar"'):html.index('id="span-picker"')]
+    keyed = dict(re.findall(r'data-theme="([\w-]+)" data-key="(\d)"', toolbar))
+    assert keyed == {"workerism": "1", "paternalism": "2"}
+
+
 def test_students_and_visitors_get_no_tagging_controls(client, two_chapters, researcher, student,
                                                        themes):
     tag_create(user=researcher, passage=two_chapters[0], theme=themes["paternalism"], memo="Flats")
