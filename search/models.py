@@ -1,8 +1,27 @@
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQueryField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q, Value
 from django.urls import reverse
+
+from corpus.models import SEARCH_CONFIG
+
+# The SQL function behind GlossaryTerm.form_queries (search migration 0002).
+FORM_QUERIES_FUNCTION = "glossary_form_queries"
+
+
+class FormQueries(Func):
+    """Each non-empty form's tsquery, as a search for that form would build it."""
+
+    template = (
+        f"{FORM_QUERIES_FUNCTION}(%(expressions)s::regconfig, "
+        "ARRAY[term, translation]::text[] || variants::text[])"
+    )
+    output_field = ArrayField(SearchQueryField())
+
+    def __init__(self) -> None:
+        super().__init__(Value(SEARCH_CONFIG))
 
 
 class GlossaryTerm(models.Model):
@@ -21,6 +40,10 @@ class GlossaryTerm(models.Model):
     )
     definition = models.TextField(help_text="A sentence or two.")
     source = models.CharField(max_length=500, help_text="Where the definition comes from.")
+    # Stored, so that a search compares tsqueries instead of building dozens of them.
+    form_queries = models.GeneratedField(
+        expression=FormQueries(), output_field=ArrayField(SearchQueryField()), db_persist=True
+    )
 
     class Meta:
         ordering = ["term"]

@@ -5,7 +5,12 @@ from django.contrib.auth.models import Permission
 
 from search.models import GlossaryTerm
 from search.query import query_parse
-from search.selectors import SearchFilters, glossary_expand, passage_search
+from search.selectors import (
+    SearchFilters,
+    glossary_expand,
+    glossary_terms_by_passage,
+    passage_search,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +67,15 @@ def test_an_entry_added_by_a_researcher_widens_at_once(make_passage, glossary):
         source="Test",
     )
     assert found(glossary_expand(query=query_parse("snabzhenets"))) == {passage.pk}
+
+
+def test_an_edited_entry_widens_with_its_new_forms_at_once(make_passage, shock_work):
+    passage = make_passage("The otlichnik beat the norm.")
+    entry = GlossaryTerm.objects.get(term="udarnik")
+    entry.variants = [*entry.variants, "otlichnik"]
+    entry.save()
+    assert found(glossary_expand(query=query_parse("udarnik"))) >= {passage.pk}
+    assert list(glossary_terms_by_passage(passage_ids=[passage.pk])[passage.pk]) == [entry]
 
 
 def test_the_page_says_what_else_it_searches_and_can_turn_it_off(client, shock_work):

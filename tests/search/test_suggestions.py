@@ -34,6 +34,15 @@ def test_a_rare_word_gets_close_corpus_words_with_counts(kuzbass):
     assert spelling_suggestions(query='"kuzbas" -kuzbas kuzbas*') == []
 
 
+def test_each_rare_word_gets_its_own_suggestions_in_the_order_typed(kuzbass):
+    suggestions = spelling_suggestions(query="minrs kuzbas")
+    assert [suggestion.typed for suggestion in suggestions] == ["minrs", "kuzbas"]
+    assert [suggestion.alternatives[0].word for suggestion in suggestions] == [
+        "miners",
+        "kuzbass",
+    ]
+
+
 def test_other_romanisations_are_suggested_across_apostrophes(kuzbass):
     [suggestion] = spelling_suggestions(query="Vasilyev")
     assert suggestion.alternatives[0] == WordCount(word="vasil’ev", passages=1)
