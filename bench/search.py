@@ -44,9 +44,9 @@ from corpus.models import Passage, Section, Source  # noqa: E402
 from search.query import query_parse, word_replaced  # noqa: E402
 from search.selectors import (  # noqa: E402
     SearchFilters,
-    attach_hit_details,
     glossary_expand,
     glossary_terms_by_passage,
+    hits_with_themes,
     kwic_lines,
     passage_search,
     search_facets,
@@ -262,8 +262,8 @@ def search_page(*, query: str, filters: SearchFilters) -> int:
         compiled = query_parse(query)
         results = passage_search(query=compiled, filters=filters)
     page = Paginator(results, HITS_PER_PAGE).page(1)
-    hits = attach_hit_details(passages=page.object_list, query=query)
-    glossary_terms_by_passage(passage_ids=[hit.pk for hit in hits])
+    hits = hits_with_themes(items=page.object_list)
+    glossary_terms_by_passage(passage_ids=[hit.passage.pk for hit in hits])
     search_facets(query=compiled, filters=filters, results=results)
     return page.paginator.count
 

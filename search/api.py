@@ -16,7 +16,8 @@ from search.kwic import SORT_CHOICES
 from search.selectors import (
     KWIC_MAX_PASSAGES,
     RANK_CUTOFF,
-    attach_hit_details,
+    SearchHit,
+    hits_with_themes,
     kwic_lines,
     passage_search,
     spelling_suggestions,
@@ -54,16 +55,20 @@ GLOSSARY_PARAMETER = OpenApiParameter(
 
 FILTER_PARAMETERS = [
     OpenApiParameter(
-        "theme", OpenApiTypes.STR,
+        "theme",
+        OpenApiTypes.STR,
         description="Theme slugs, comma-separated: passages tagged with them or their "
         "sub-themes (see `theme_match`).",
     ),
     OpenApiParameter(
-        "theme_match", OpenApiTypes.STR, enum=["any", "all"],
+        "theme_match",
+        OpenApiTypes.STR,
+        enum=["any", "all"],
         description="`any` (the default): passages with any of the themes; `all`: with every one.",
     ),
     OpenApiParameter(
-        "without_theme", OpenApiTypes.STR,
+        "without_theme",
+        OpenApiTypes.STR,
         description="Theme slugs, comma-separated: passages tagged with none of them "
         "(nor their sub-themes).",
     ),
@@ -170,7 +175,7 @@ class PassageList(ListAPIView):
         query = form.compiled_query
         results = passage_search(query=query, filters=form.filters)
         page = self.paginate_queryset(results)
-        hits = attach_hit_details(passages=page, query=form.query)
+        hits = hits_with_themes(items=page)
         suggestions = spelling_suggestions(query=query) if query else []
         response = self.get_paginated_response(self.get_serializer(hits, many=True).data)
         response.data |= {
@@ -189,10 +194,9 @@ class PassageDetail(RetrieveAPIView):
     def get(self, request, *args, **kwargs):
         return self.retrieve(request, *args, **kwargs)
 
-    def get_object(self) -> Passage:
-        passage = super().get_object()
-        attach_hit_details(passages=[passage], query="")
-        return passage
+    def get_object(self) -> SearchHit:
+        [hit] = hits_with_themes(items=[super().get_object()])
+        return hit
 
 
 class KwicList(ListAPIView):

@@ -21,13 +21,13 @@ from django.db.models import (
     Count,
     F,
     FilteredRelation,
-    FloatField,
     Func,
     Q,
     QuerySet,
     Value,
 )
 from django.db.models.functions import Replace
+from django.utils.safestring import SafeString
 
 from annotations.models import Tag, Theme
 from annotations.theme_selectors import ThemeQuery, theme_query_of, theme_query_passages_q
@@ -144,14 +144,32 @@ class Hit(NamedTuple):
     source_id: int
 
 
-class RankedMatches(Sequence[Passage]):
+@dataclass(frozen=True)
+class SearchHit:
+    """A passage as a search lists it.
+
+    ``rank`` (None without a query) is the passage's relevance (see passage_search);
+    ``snippet`` HTML-safe text around the matches, with ``<mark>``s, and
+    ``marked_words`` the words marked in it, as printed (None and () without a query);
+    ``themes`` those anyone has tagged the passage with, in codebook order.
+    """
+
+    passage: Passage
+    rank: float | None = None
+    snippet: SafeString | None = None
+    marked_words: tuple[str, ...] = ()
+    themes: tuple[Theme, ...] = ()
+
+
+class RankedMatches(Sequence[SearchHit]):
     """The matches of a query, best first: ranked once, fetched a page at a time.
 
     A search page counts its matches, shows a page of them and counts them per source.
     As querysets, each of those ranked or joined the matches again. Here one query
     ranks them all (up to RANK_CUTOFF) but reads only the id, rank and source of each:
     the count is the list's length, a page is a slice, the source facet a Counter.
-    Only a slice's passages are read whole, with their snippets, in one more query.
+    Only a slice's passages are read whole, with their snippets, in one more query,
+    and come as SearchHits.
 
     Django's Paginator and DRF's PageNumberPagination take it as they take a queryset:
     they call ``len()`` and slice it.
@@ -179,27 +197,31 @@ class RankedMatches(Sequence[Passage]):
         return len(self.hits)
 
     @overload
-    def __getitem__(self, index: int) -> Passage: ...
+    def __getitem__(self, index: int) -> SearchHit: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[Passage]: ...
+    def __getitem__(self, index: slice) -> list[SearchHit]: ...
 
-    def __getitem__(self, index: int | slice) -> Passage | list[Passage]:
+    def __getitem__(self, index: int | slice) -> SearchHit | list[SearchHit]:
         if isinstance(index, slice):
-            return self._passages(self.hits[index])
-        return self._passages([self.hits[index]])[0]
+            return self._search_hits(self.hits[index])
+        return self._search_hits([self.hits[index]])[0]
 
-    def __iter__(self) -> Iterator[Passage]:
+    def __iter__(self) -> Iterator[SearchHit]:
         return iter(self[:])
 
-    def _passages(self, hits: Sequence[Hit]) -> list[Passage]:
-        """The passages of ``hits`` with ``rank`` and ``snippet``: one query."""
+    def _search_hits(self, hits: Sequence[Hit]) -> list[SearchHit]:
+        """``hits`` with their passages and snippets: one query."""
         headline = _headline(query=TsQuery(self.query), **SNIPPET_OPTIONS)
-        passages = _hit_passages(hits, headline=headline)
-        for passage in passages:
-            passage.snippet = highlight_html(passage.headline)
-            passage.marked_words = marked_words(passage.headline)
-        return passages
+        return [
+            SearchHit(
+                passage=passage,
+                rank=hit.rank,
+                snippet=highlight_html(passage.headline),
+                marked_words=tuple(marked_words(passage.headline)),
+            )
+            for hit, passage in _hit_passages(hits, headline=headline)
+        ]
 
 
 def clean_text(text: str) -> str:
@@ -239,7 +261,7 @@ def passage_search(
     """Passages that match ``query`` (web-search syntax) and ``filters``.
 
     Without a query: a queryset of every passage that passes the filters, in reading
-    order, with ``rank`` None.
+    order (hits_with_themes makes a page of them SearchHits).
 
     With one: RankedMatches, best first by ``rank``, ``ts_rank_cd`` (cover density:
     words close together count more) over the stored ``search_vector``, weighted by
@@ -249,7 +271,7 @@ def passage_search(
     keeps long passages from winning by size alone. 32 then maps the rank into [0, 1)
     for API clients without changing the order. Ties fall back to reading order. Only
     the first RANK_CUTOFF matches are ranked (and counted); ``approximate`` says when
-    there were more. Its passages come with their ``snippet`` (see attach_hit_details).
+    there were more. Its items are SearchHits, with their ``rank`` and ``snippet``.
 
     ``query`` must be clean (forms.SearchForm, or clean_text): its text (search.query's
     language) or a CompiledQuery (one the glossary widened: glossary_expand).
@@ -261,7 +283,6 @@ def passage_search(
         _matching(query=query, filters=filters)
         .select_related("source", "section")
         .defer("search_vector")
-        .annotate(rank=Value(None, output_field=FloatField()))
         .order_by(*READING_ORDER)
     )
 
@@ -353,20 +374,14 @@ def _same_search(
     return None
 
 
-def attach_hit_details(*, passages: Sequence[Passage], query: str) -> list[Passage]:
-    """The passages of one page, each given ``theme_list`` (one query).
+def hits_with_themes(*, items: Sequence[Passage | SearchHit]) -> list[SearchHit]:
+    """The passages or hits of one page as SearchHits with their ``themes`` (one query).
 
-    Passages from RankedMatches already carry their ``snippet`` (HTML-safe text around
-    the matches, with ``<mark>``s) and ``marked_words`` (the words marked in it, as
-    printed); others, listed without a query, get None and [].
+    A passage listed without a query becomes a hit without rank or snippet.
     """
-    passages = list(passages)
-    themes = themes_by_passage(passage_ids=[passage.pk for passage in passages])
-    for passage in passages:
-        passage.theme_list = themes.get(passage.pk, [])
-        passage.snippet = getattr(passage, "snippet", None)
-        passage.marked_words = getattr(passage, "marked_words", [])
-    return passages
+    hits = [item if isinstance(item, SearchHit) else SearchHit(passage=item) for item in items]
+    themes = themes_by_passage(passage_ids=[hit.passage.pk for hit in hits])
+    return [replace(hit, themes=tuple(themes.get(hit.passage.pk, ()))) for hit in hits]
 
 
 def themes_by_passage(*, passage_ids: Sequence[int]) -> dict[int, list[Theme]]:
@@ -405,7 +420,7 @@ def kwic_lines(
     passages = _hit_passages(hits[:KWIC_MAX_PASSAGES], headline=marked, defer=["text"])
     lines = [
         KwicLine(passage=passage, left=left, keyword=keyword, right=right)
-        for passage in passages
+        for _, passage in passages
         for left, keyword, right in occurrences(passage.headline or "")
     ]
     return sort_lines(lines, by=sort)
@@ -444,10 +459,11 @@ def ranked_hits(
 
 def _hit_passages(
     hits: Sequence[Hit], *, headline: SearchHeadline, defer: Sequence[str] = ()
-) -> list[Passage]:
-    """The passages of ``hits``, in that order, with ``rank`` and ``headline``.
+) -> list[tuple[Hit, Passage]]:
+    """Each of ``hits`` with its passage, annotated with ``headline``, in that order.
 
-    One query (none for no hits): the headline is computed for these passages only.
+    One query (none for no hits): the headline is computed for these passages only. A
+    passage deleted since it was ranked is left out.
     """
     if not hits:
         return []
@@ -459,12 +475,7 @@ def _hit_passages(
         .order_by()  # put in the hits' order below
     )
     by_pk = {passage.pk: passage for passage in rows}
-    passages = []
-    for hit in hits:
-        if passage := by_pk.get(hit.pk):  # None if deleted since it was ranked
-            passage.rank = hit.rank
-            passages.append(passage)
-    return passages
+    return [(hit, by_pk[hit.pk]) for hit in hits if hit.pk in by_pk]
 
 
 def _rank(query: str | CompiledQuery) -> SearchRank:

@@ -12,9 +12,9 @@ from search.selectors import (
     RANK_CUTOFF,
     Suggestion,
     WordCount,
-    attach_hit_details,
     glossary_list,
     glossary_terms_by_passage,
+    hits_with_themes,
     kwic_lines,
     passage_search,
     search_facets,
@@ -54,9 +54,9 @@ def search(request: HttpRequest) -> HttpResponse:
             page = Paginator(lines, KWIC_LINES_PER_PAGE).get_page(request.GET.get("page"))
         else:
             page = Paginator(results, HITS_PER_PAGE).get_page(request.GET.get("page"))
-            page.object_list = attach_hit_details(passages=page.object_list, query=query)
+            page.object_list = hits_with_themes(items=page.object_list)
             context["glossary_by_passage"] = glossary_terms_by_passage(
-                passage_ids=[hit.pk for hit in page.object_list]
+                passage_ids=[hit.passage.pk for hit in page.object_list]
             )
         context |= {
             "page": page,

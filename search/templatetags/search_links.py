@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django import template
@@ -8,7 +9,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def reading_url(context, passage: Passage, words: list[str]) -> str:
+def reading_url(context, passage: Passage, words: Sequence[str]) -> str:
     """The passage's page with ``words`` to mark (``hl``) and this page to go back to."""
     params = [("hl", word) for word in words]
     params.append(("back", context["request"].get_full_path()))

@@ -25,7 +25,7 @@ def shock_work(make_passage, glossary) -> dict:
 
 
 def found(query) -> set[int]:
-    return {hit.pk for hit in passage_search(query=query, filters=SearchFilters())}
+    return {hit.passage.pk for hit in passage_search(query=query, filters=SearchFilters())}
 
 
 def test_every_seeded_entry_has_a_definition_and_its_source():

@@ -48,7 +48,10 @@ def test_filters_keep_their_state_in_the_form(client, corpus, themes):
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert {hit.pk for hit in response.context["page"]} == {corpus["love"].pk, corpus["union"].pk}
+    assert {hit.passage.pk for hit in response.context["page"]} == {
+        corpus["love"].pk,
+        corpus["union"].pk,
+    }
     assert '<option value="paternalism" selected>' in html
     assert '<option value="body" selected>' in html
     assert 'value="strike"' in html
@@ -63,7 +66,7 @@ def test_sections_are_grouped_by_source(client, corpus):
 def test_empty_query_with_a_filter_lists_in_reading_order(client, corpus):
     response = client.get(URL, {"source": "crowley"})
     assert "3 passages, in reading order" in response.content.decode()
-    assert [hit.pk for hit in response.context["page"]] == [
+    assert [hit.passage.pk for hit in response.context["page"]] == [
         corpus["strike"].pk,
         corpus["union"].pk,
         corpus["note"].pk,
@@ -138,7 +141,7 @@ def test_up_to_the_cutoff_the_ranking_is_exact(client, make_passage, monkeypatch
 
     response = client.get(URL, {"q": "strike"})
 
-    assert [hit.pk for hit in response.context["page"]] == [thrice.pk, twice.pk, once.pk]
+    assert [hit.passage.pk for hit in response.context["page"]] == [thrice.pk, twice.pk, once.pk]
     assert response.context["approximate"] is False
     assert "approximate" not in response.content.decode()
 

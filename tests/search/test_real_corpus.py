@@ -64,7 +64,7 @@ def test_romanisations_with_and_without_soft_and_hard_signs_find_each_other(real
 def test_snippets_show_the_apostrophes_as_printed(real_corpus):
     hit = passage_search(query="zasiadko", filters=NO_FILTERS)[0]
     assert "<mark>Zasiad&#x27;ko</mark>" in hit.snippet
-    assert hit.marked_words == ["Zasiad'ko"]
+    assert hit.marked_words == ("Zasiad'ko",)
     assert "ʼ" not in hit.snippet
 
 

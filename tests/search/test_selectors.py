@@ -8,8 +8,9 @@ from corpus.models import Passage, Section, Source
 from search.selectors import (
     SearchFacets,
     SearchFilters,
-    attach_hit_details,
+    SearchHit,
     clean_text,
+    hits_with_themes,
     kwic_lines,
     passage_search,
     query_terms,
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def found(query: str, **filters) -> list[Passage]:
-    return list(passage_search(query=query, filters=SearchFilters(**filters)))
+    results = passage_search(query=query, filters=SearchFilters(**filters))
+    return [item.passage if isinstance(item, SearchHit) else item for item in results]
 
 
 def test_ranking_prefers_more_and_closer_matches(make_passage):
@@ -33,7 +35,7 @@ def test_ranking_prefers_more_and_closer_matches(make_passage):
     assert found("strike")[0] == often
     assert set(found("strike")) == {once, often, apart, together}
     assert found("strike committee") == [together, apart]
-    ranks = [passage.rank for passage in found("strike")]
+    ranks = [hit.rank for hit in passage_search(query="strike", filters=SearchFilters())]
     assert ranks == sorted(ranks, reverse=True)
     assert all(0 < rank < 1 for rank in ranks)
 
@@ -86,7 +88,7 @@ def test_empty_query_lists_in_reading_order(corpus):
     crowley = Source.objects.get(slug="crowley")
     listed = found("", source=crowley)
     assert listed == [corpus["strike"], corpus["union"], corpus["note"]]
-    assert {passage.rank for passage in listed} == {None}
+    assert {hit.rank for hit in hits_with_themes(items=listed)} == {None}
 
 
 def test_filters(corpus, themes, researcher, other_researcher):
@@ -154,19 +156,20 @@ def test_hit_details_are_themes_and_escaped_snippets(make_passage, tag, themes, 
     tag(hostile, themes["workerism"], researcher)
     tag(hostile, themes["paternalism"], researcher)
 
-    [hit] = attach_hit_details(passages=found("strike"), query="strike")
+    [hit] = hits_with_themes(items=passage_search(query="strike", filters=SearchFilters()))
 
-    assert [theme.slug for theme in hit.theme_list] == ["paternalism", "workerism"]
+    assert hit.passage == hostile
+    assert [theme.slug for theme in hit.themes] == ["paternalism", "workerism"]
     assert hit.snippet == (
         "Before &lt;script&gt;alert(1)&lt;/script&gt; the <mark>strike</mark> &amp; after"
     )
-    [listed] = attach_hit_details(passages=found("", theme=themes["workerism"]), query="")
-    assert listed.snippet is None
+    [listed] = hits_with_themes(items=found("", theme=themes["workerism"]))
+    assert (listed.passage, listed.snippet, listed.marked_words) == (hostile, None, ())
 
 
 def test_snippet_marks_a_phrase_and_drops_stray_sentinels(make_passage):
     make_passage("A trade union \ue001here\ue000 and a union of trade.")
-    [hit] = attach_hit_details(passages=found('"trade union"'), query='"trade union"')
+    [hit] = passage_search(query='"trade union"', filters=SearchFilters())
     assert "<mark>trade</mark> <mark>union</mark>" in hit.snippet
     assert "\ue000" not in hit.snippet and "\ue001" not in hit.snippet
 
@@ -234,10 +237,10 @@ def test_query_terms(query, terms):
 def test_themes_have_no_n_plus_one(corpus, django_assert_num_queries):
     passages = found("")
     with django_assert_num_queries(1):
-        attach_hit_details(passages=passages, query="")
+        hits_with_themes(items=passages)
     ranked_page = passage_search(query="strike", filters=SearchFilters())[:20]
     with django_assert_num_queries(1):  # the snippets came with the page
-        hits = attach_hit_details(passages=ranked_page, query="strike")
+        hits = hits_with_themes(items=ranked_page)
     assert hits and all("<mark>" in hit.snippet for hit in hits)
 
 
@@ -246,7 +249,7 @@ def test_ranked_matches_count_once_and_fetch_only_what_is_sliced(
 ):
     for n in range(5):
         make_passage(f"Strike {'strike ' * n}in the {n}th shop.")
-    everything = found("strike")
+    everything = list(passage_search(query="strike", filters=SearchFilters()))
     results = passage_search(query="strike", filters=SearchFilters())
 
     with django_assert_num_queries(1):  # the ranked ids
@@ -257,7 +260,6 @@ def test_ranked_matches_count_once_and_fetch_only_what_is_sliced(
         assert len(results) == 5
         assert results[7:] == []
     assert results[-1] == everything[-1]
-    assert [passage.rank for passage in results[:2]] == [hit.rank for hit in everything[:2]]
     with pytest.raises(IndexError):
         results[5]  # noqa: B018
 
@@ -265,7 +267,7 @@ def test_ranked_matches_count_once_and_fetch_only_what_is_sliced(
 def test_ranked_matches_page_like_a_queryset(make_passage, django_assert_num_queries):
     for n in range(5):
         make_passage(f"Strike number {n}.")
-    everything = found("strike")
+    everything = list(passage_search(query="strike", filters=SearchFilters()))
     results = passage_search(query="strike", filters=SearchFilters())
 
     with django_assert_num_queries(2):  # the ranked ids, then one page
@@ -274,7 +276,7 @@ def test_ranked_matches_page_like_a_queryset(make_passage, django_assert_num_que
     assert page.paginator.count == 5
     assert page.paginator.num_pages == 3
     with django_assert_num_queries(1):  # themes only: the snippets came with the page
-        [hit, _] = attach_hit_details(passages=page.object_list, query="strike")
+        [hit, _] = hits_with_themes(items=page.object_list)
     assert "<mark>" in hit.snippet
 
 
