@@ -417,7 +417,15 @@ def kwic_lines(
     ranked = _same_search(results, query=query, filters=filters)
     hits = ranked.hits if ranked is not None else ranked_hits(query=query, filters=filters)
     marked = _headline(query=IndexableQuery(TsQuery(query)), highlight_all=True)
-    passages = _hit_passages(hits[:KWIC_MAX_PASSAGES], headline=marked, defer=["text"])
+    # Hundreds of passages from a few sources and chapters: each source and chapter is
+    # read once (prefetched), not once per passage (selected with it).
+    passages = _hit_passages(
+        hits[:KWIC_MAX_PASSAGES],
+        headline=marked,
+        passages=Passage.objects.only("ordinal", "source", "section").prefetch_related(
+            "source", "section"
+        ),
+    )
     lines = [
         KwicLine(passage=passage, left=left, keyword=keyword, right=right)
         for _, passage in passages
@@ -458,19 +466,20 @@ def ranked_hits(
 
 
 def _hit_passages(
-    hits: Sequence[Hit], *, headline: SearchHeadline, defer: Sequence[str] = ()
+    hits: Sequence[Hit], *, headline: SearchHeadline, passages: QuerySet[Passage] | None = None
 ) -> list[tuple[Hit, Passage]]:
     """Each of ``hits`` with its passage, annotated with ``headline``, in that order.
 
-    One query (none for no hits): the headline is computed for these passages only. A
-    passage deleted since it was ranked is left out.
+    One query (none for no hits), or more if ``passages`` (by default every field and
+    the source and section) prefetches: the headline is computed for these passages only.
+    A passage deleted since it was ranked is left out.
     """
     if not hits:
         return []
+    if passages is None:
+        passages = Passage.objects.select_related("source", "section").defer("search_vector")
     rows = (
-        Passage.objects.filter(pk__in=[hit.pk for hit in hits])
-        .select_related("source", "section")
-        .defer("search_vector", *defer)
+        passages.filter(pk__in=[hit.pk for hit in hits])
         .annotate(headline=headline)
         .order_by()  # put in the hits' order below
     )

@@ -346,6 +346,6 @@ def test_kwic_reuses_the_ranked_matches(make_passage, django_assert_num_queries)
     results = passage_search(query="strike", filters=SearchFilters())
     len(results)
 
-    with django_assert_num_queries(1):  # the passages with their marked text
+    with django_assert_num_queries(3):  # the passages with their marked text; sources; chapters
         lines = kwic_lines(query="strike", filters=SearchFilters(), results=results)
     assert lines == kwic_lines(query="strike", filters=SearchFilters())
