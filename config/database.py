@@ -42,6 +42,10 @@ def _settings_from_url(url: str) -> dict:
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ValueError(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme!r}")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    # JIT compiling costs tens of milliseconds, paid by the queries the planner thinks
+    # large (a common word's ranking on a big corpus) and never won back by queries that
+    # run for milliseconds. A URL's own ``options`` replace this.
+    query.setdefault("options", "-c jit=off")
     host = query.pop("host", None) or unquote(parts.hostname or "")
     return {
         "ENGINE": "django.db.backends.postgresql",
