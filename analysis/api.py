@@ -32,9 +32,10 @@ from annotations.renderers import CSVRenderer, csv_cell, csv_stream
 
 SCOPE_PARAMETERS = [
     OpenApiParameter(
-        "coders", OpenApiTypes.STR,
-        description="Usernames, comma-separated (`rosa,karl`): count only their tags. "
-        "Left out: everyone's.",
+        # An array: the analysis page's checkboxes send one parameter per coder.
+        "coders", OpenApiTypes.STR, many=True,
+        description="Usernames, repeated (`coders=rosa&coders=karl`) or comma-separated "
+        "(`rosa,karl`): count only their tags. Left out: everyone's.",
     ),
     OpenApiParameter("source", OpenApiTypes.STR, description="Only this source (its slug)."),
     OpenApiParameter(

@@ -81,7 +81,6 @@ from annotations.services import (
 from annotations.theme_selectors import theme_change_list, theme_get_by_any_slug
 from annotations.theme_services import theme_merge, theme_update
 from config.api_errors import ItemErrors
-from config.parsers import DepthLimitedJSONParser
 
 # Rows fetched from the server-side cursor at a time by a CSV export.
 EXPORT_CHUNK_ROWS = 1000
@@ -308,8 +307,6 @@ class TagDetailView(generics.RetrieveUpdateDestroyAPIView):
 )
 class TagBulkView(APIView):
     permission_classes = [IsTagger]
-    # Lists of objects have no form encoding.
-    parser_classes = [DepthLimitedJSONParser]
 
     def post(self, request: Request) -> Response:
         serializer = TagBulkSerializer(data=request.data)

@@ -137,8 +137,10 @@ class SectionCodingView(APIView):
     "pair as one unit. A figure is null where it is undefined (no variation). Without "
     "`source` or `section`, only the sections every coder has marked done are counted.",
     parameters=[
-        OpenApiParameter("coders", OpenApiTypes.STR, required=True,
-                         description="Two or more usernames, comma-separated: `rosa,karl`."),
+        # An array: the agreement page's checkboxes send one parameter per coder.
+        OpenApiParameter("coders", OpenApiTypes.STR, required=True, many=True,
+                         description="Two or more usernames, comma-separated (`rosa,karl`) "
+                         "or repeated (`coders=rosa&coders=karl`)."),
         OpenApiParameter("source", OpenApiTypes.STR,
                          description="All passages of this source (slug), done or not."),
         OpenApiParameter("section", OpenApiTypes.INT,

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ from annotations.serializers import (
     TokenRequestSerializer,
 )
 from annotations.services import API_TOKENS_PER_USER, api_token_issue, api_token_revoke
+from config.parsers import DepthLimitedJSONParser
 from config.throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 
@@ -43,6 +45,9 @@ from config.throttling import TokenAddressThrottle, TokenUsernameThrottle
 class TokenView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [TokenAddressThrottle, TokenUsernameThrottle]
+    # Also a form, as `curl --data-urlencode` sends a password safely from a shell; the
+    # serializer reads it as the JSON object it stands for (config/serializers.py).
+    parser_classes = [DepthLimitedJSONParser, FormParser]
 
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})

@@ -44,6 +44,8 @@ def api_exception_handler(exc, context) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         # Services raise Django's ValidationError; to a client it is a 400 like any other.
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        exc = _unsupported_media_type(context["request"])
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -56,6 +58,15 @@ def api_exception_handler(exc, context) -> Response | None:
     else:
         response.data = {"detail": _summary(data), "errors": data}
     return response
+
+
+def _unsupported_media_type(request) -> exceptions.UnsupportedMediaType:
+    """Says which types the operation takes: DRF's message names only the one refused."""
+    taken = " or ".join(parser.media_type for parser in request.parsers)
+    return exceptions.UnsupportedMediaType(
+        request.content_type,
+        detail=f"Unsupported media type “{request.content_type}”; send the body as {taken}.",
+    )
 
 
 def _summary(errors) -> str:

@@ -1,10 +1,12 @@
-"""Unknown query parameters are a 400 naming them, on every /api/ operation.
+"""Unknown or repeated query parameters are a 400 naming them, on every /api/ operation.
 
 A misspelt filter (``?thme=paternalism``) would otherwise be ignored and a script
-would export everything. What each operation accepts is what its OpenAPI schema
-documents (filters, pagination, ``q``, ``format``...), so endpoints added later get
-the check with no code of their own; drf-spectacular builds the schema once per
-process, on the first API request.
+would export everything; a repeated one (``?page_size=10&page_size=500``) would
+silently take its last value. What each operation accepts is what its OpenAPI schema
+documents (filters, pagination, ``q``, ``format``...), and only an array in the
+schema's default style (``?id=1&id=2``) may repeat, so endpoints added later get the
+checks with no code of their own; drf-spectacular builds the schema once per process,
+on the first API request.
 """
 
 from __future__ import annotations
@@ -21,32 +23,46 @@ from config.api_middleware import is_api_request
 _DJANGO_PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
 _SCHEMA_PARAMETER = re.compile(r"\{\w+\}")
 # DRF lets any view's renderer be chosen with ?format=; drf-spectacular's schema and
-# docs take the schema's language and version.
-ALWAYS_ALLOWED = frozenset({"format"})
-UNDOCUMENTED_OPERATIONS = dict.fromkeys(
-    ["/api/schema/", "/api/docs/"], frozenset({"lang", "version"})
-)
+# docs take the schema's language and version. None of them may repeat.
+ALWAYS_ALLOWED = {"format": False}
+UNDOCUMENTED_OPERATIONS = dict.fromkeys(["/api/schema/", "/api/docs/"],
+                                        {"lang": False, "version": False})
+
+
+def query_parameters(operation: dict) -> dict[str, bool]:
+    """``{name: whether it may repeat}`` for the query parameters of an OpenAPI operation.
+
+    In the default style (``form``, exploded) an array comes as one parameter per value;
+    any other style puts the values in one parameter, and anything else has one value.
+    """
+    return {
+        parameter["name"]: (
+            parameter.get("schema", {}).get("type") == "array"
+            and parameter.get("style", "form") == "form"
+            and parameter.get("explode", True)
+        )
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+    }
 
 
 @cache
-def documented_query_parameters() -> dict[tuple[str, str], frozenset[str]]:
-    """``{(path pattern, method): names}`` for every operation of the OpenAPI schema."""
+def documented_query_parameters() -> dict[tuple[str, str], dict[str, bool]]:
+    """``{(path pattern, method): query_parameters(operation)}`` for every operation of
+    the OpenAPI schema."""
     from drf_spectacular.generators import SchemaGenerator
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return {
-        (_SCHEMA_PARAMETER.sub("{}", path), method.upper()): frozenset(
-            parameter["name"]
-            for parameter in operation.get("parameters", [])
-            if parameter["in"] == "query"
-        )
+        (_SCHEMA_PARAMETER.sub("{}", path), method.upper()): query_parameters(operation)
         for path, operations in schema["paths"].items()
         for method, operation in operations.items()
     }
 
 
-def allowed_query_parameters(*, route: str, method: str) -> frozenset[str] | None:
-    """None for a method the path does not have: the view answers that with a 405."""
+def allowed_query_parameters(*, route: str, method: str) -> dict[str, bool] | None:
+    """``{name: whether it may repeat}``; None for a method the path does not have: the
+    view answers that with a 405."""
     path = "/" + _DJANGO_PARAMETER.sub("{}", route)
     method = "GET" if method == "HEAD" else method
     operations = documented_query_parameters()
@@ -54,11 +70,11 @@ def allowed_query_parameters(*, route: str, method: str) -> frozenset[str] | Non
     if documented is None:
         if any(operation_path == path for operation_path, _ in operations):
             return None
-        documented = UNDOCUMENTED_OPERATIONS.get(path, frozenset())
-    return documented | ALWAYS_ALLOWED
+        documented = UNDOCUMENTED_OPERATIONS.get(path, {})
+    return {**documented, **ALWAYS_ALLOWED}
 
 
-class UnknownQueryParametersMiddleware:
+class QueryParametersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
@@ -74,15 +90,24 @@ class UnknownQueryParametersMiddleware:
         if allowed is None:
             return None
         unknown = [name for name in request.GET if name not in allowed]
-        if not unknown:
-            return None
-        message = (
-            f"Unknown query parameter; this operation takes: {', '.join(sorted(allowed))}."
-        )
-        return JsonResponse(
-            {
-                "detail": f"Unknown query parameter(s): {', '.join(unknown)}.",
-                "errors": {name: [message] for name in unknown},
-            },
-            status=400,
-        )
+        if unknown:
+            message = (
+                f"Unknown query parameter; this operation takes: {', '.join(sorted(allowed))}."
+            )
+            return _refusal(f"Unknown query parameter(s): {', '.join(unknown)}.",
+                            dict.fromkeys(unknown, message))
+        repeated = {
+            name: f"Given {len(values)} times; this parameter takes one value."
+            for name, values in request.GET.lists()
+            if len(values) > 1 and not allowed[name]
+        }
+        if repeated:
+            return _refusal(f"Repeated query parameter(s): {', '.join(repeated)}.", repeated)
+        return None
+
+
+def _refusal(detail: str, errors: dict[str, str]) -> JsonResponse:
+    return JsonResponse(
+        {"detail": detail, "errors": {name: [message] for name, message in errors.items()}},
+        status=400,
+    )

@@ -3,7 +3,8 @@
 drf-spectacular cannot see through permission classes combined with ``|``/``&``, nor
 knows our error shape or django-filter's leniency; this AutoSchema adds them:
 anonymous access on the operations anonymous users may call (``PUBLIC_READ``), the
-4xx answers, and that an empty filter (``?theme=``) means no filter.
+4xx answers, and that an empty filter (``?theme=``) means no filter, as an empty
+``?format=`` means the default format.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.settings import api_settings
 
 from config.api_errors import ApiErrorSerializer
 from config.serializers import StrictFieldsMixin
@@ -45,6 +47,14 @@ class ApiAutoSchema(AutoSchema):
         return [
             {**parameter, "allowEmptyValue": True}
             for parameter in super()._get_filter_parameters()
+        ]
+
+    def _get_parameters(self) -> list[dict]:
+        return [
+            {**parameter, "allowEmptyValue": True}
+            if parameter["in"] == "query" and parameter["name"] == api_settings.URL_FORMAT_OVERRIDE
+            else parameter
+            for parameter in super()._get_parameters()
         ]
 
     def _get_response_bodies(self, direction="response") -> dict:

@@ -32,6 +32,17 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
                        message="There is nothing at this address.")
 
 
+def uri_too_long(request: HttpRequest, *, limit: int) -> HttpResponse:
+    if is_api_request(request):
+        return api_error(status=414, detail=(
+            f"The address is longer than {limit:,} characters (path and query): "
+            "send fewer or shorter query parameters."
+        ))
+    return _error_page(request, status=414, title="Address too long",
+                       message=f"This address is too long: at most {limit:,} characters. "
+                               "Try a shorter search.")
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_api_request(request):
         return api_error(status=500)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 
@@ -21,6 +22,8 @@ class StrictFieldsMixin:
     read_only_fields: tuple[str, ...] = ()
 
     def to_internal_value(self, data):
+        if isinstance(data, QueryDict):
+            data = form_as_object(data)
         if isinstance(data, Mapping):
             refused = {
                 key: [self._refusal(key)]
@@ -36,6 +39,20 @@ class StrictFieldsMixin:
         if key in self.read_only_fields:
             return f"This field cannot be changed here; you may send: {writable}."
         return f"Unknown field; you may send: {writable}."
+
+
+def form_as_object(form: QueryDict) -> dict[str, str]:
+    """A form read as the JSON object it stands for: one value per field, and an empty
+    value is empty. DRF reads it as an HTML form, where an empty optional field counts
+    as not sent and a repeated one gives its last value."""
+    repeated = {
+        name: [f"Given {len(values)} times; this field takes one value."]
+        for name, values in form.lists()
+        if len(values) > 1
+    }
+    if repeated:
+        raise serializers.ValidationError(repeated)
+    return form.dict()
 
 
 class StrictCharField(serializers.CharField):

@@ -123,7 +123,8 @@ def test_exports_are_read_only(clients, make_tag, url):
 
 def test_token_for_username_and_password(researcher):
     client = APIClient()
-    response = client.post("/api/auth/token/", {"username": "rosa", "password": PASSWORD})
+    response = client.post("/api/auth/token/", {"username": "rosa", "password": PASSWORD},
+                           format="json")
     assert response.status_code == 201
     token = response.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -131,7 +132,8 @@ def test_token_for_username_and_password(researcher):
 
 
 def test_wrong_password_is_a_clear_400(researcher):
-    response = APIClient().post("/api/auth/token/", {"username": "rosa", "password": "nope"})
+    response = APIClient().post("/api/auth/token/", {"username": "rosa", "password": "nope"},
+                                format="json")
     assert response.status_code == 400
     assert response.json()["detail"] == "Unable to log in with provided credentials."
 

@@ -115,6 +115,13 @@ def test_source_and_section_override_the_done_marks(team, client):
     assert by_section.json()["coders"] == ["karl", "rosa"]
 
 
+def test_coders_may_be_repeated_as_the_agreement_page_sends_them(team, client):
+    # The page's checkboxes give coders=karl&coders=rosa, and it links here with its query.
+    repeated = client.get("/api/agreement/", {"coders": ["karl", "rosa"]})
+    assert repeated.status_code == 200
+    assert repeated.json() == client.get("/api/agreement/", {"coders": "karl,rosa"}).json()
+
+
 @pytest.mark.parametrize(("params", "message"), [
     ({"coders": "rosa"}, "Name at least 2 coders."),
     ({"coders": "rosa,rosa"}, "“rosa” is named twice."),

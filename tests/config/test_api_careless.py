@@ -1,14 +1,18 @@
-"""Careless requests fail loudly: unknown query parameters and fields a write may not
-send are 400s naming them."""
+"""Careless requests fail loudly: unknown or repeated query parameters and fields a write
+may not send are 400s naming them; a body that is not JSON is a 415."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import pytest
 import yaml
 
 from annotations.models import Tag
 from annotations.services import tag_create
+from config.api_query import query_parameters
 from tests.api_roles import token_client
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +54,17 @@ def test_every_operation_refuses_unknown_query_parameters(client, api, tag):
 ])
 def test_documented_parameters_are_taken(client, tag, query):
     assert client.get("/api/tags/", query).status_code == 200
+
+
+def test_an_empty_format_is_the_default_one_as_the_schema_says(client, tag):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    for path in ["/api/excerpts/", "/api/annotations/", "/api/cooccurrence/"]:
+        (parameter,) = [parameter for parameter in schema["paths"][path]["get"]["parameters"]
+                        if parameter["name"] == "format"]
+        assert parameter["allowEmptyValue"] is True, path
+        response = client.get(path, {"format": ""})
+        assert response.status_code == 200, path
+        assert response["Content-Type"] == client.get(path)["Content-Type"], path
 
 
 def test_search_parameters_are_taken(client, tag):
@@ -109,8 +124,6 @@ def test_the_schema_says_writes_take_no_other_fields(client):
 
 
 def test_a_token_name_must_be_text(researcher):
-    from tests.conftest import PASSWORD
-
     response = token_client(None).post("/api/auth/token/", {
         "username": "rosa", "password": PASSWORD, "name": 0}, format="json")
     assert response.status_code == 400
@@ -119,3 +132,114 @@ def test_a_token_name_must_be_text(researcher):
 
 def test_a_bad_bom_flag_is_a_400_in_json_too(client, tag):
     assert client.get("/api/excerpts/", {"bom": "null"}).status_code == 400
+
+
+# --- Repeated query parameters -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "name", "values"), [
+    ("/api/tags/", "page_size", ["10", "500"]),
+    ("/api/tags/", "page", ["1", "2"]),
+    ("/api/excerpts/", "theme_match", ["any", "all"]),
+    ("/api/annotations/", "created_after", ["2020-01-01", "2030-01-01"]),
+    ("/api/passages/", "q", ["strike", "night"]),
+    ("/api/tags/", "format", ["json", "api"]),
+])
+def test_a_repeated_single_valued_parameter_is_a_400_naming_it(client, tag, url, name, values):
+    response = client.get(url, {name: values, "theme": "collective-action"})
+    assert response.status_code == 400
+    body = response.json()
+    assert name in body["detail"]
+    assert list(body["errors"]) == [name]
+
+
+def test_every_operation_refuses_each_of_its_parameters_repeated(client, api, tag):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    for path, operations in schema["paths"].items():
+        url = path.replace("{id}", str(tag.pk)).replace("{slug}", "crowley")
+        for method, operation in operations.items():
+            single_valued = [name for name, repeats in query_parameters(operation).items()
+                             if not repeats]
+            for name in single_valued:
+                response = getattr(api, method)(f"{url}?{name}=1&{name}=1", {}, format="json")
+                assert response.status_code == 400, f"{method.upper()} {path} {name}"
+                assert list(response.json()["errors"]) == [name], f"{method.upper()} {path}"
+
+
+def test_an_array_parameter_may_repeat(client, tag):
+    assert client.get("/api/cooccurrence/", {"coders": ["rosa", "rosa"]}).status_code == 200
+
+
+def test_how_the_schema_says_a_parameter_may_repeat():
+    array = {"type": "array", "items": {"type": "integer"}}
+    operation = {"parameters": [
+        {"in": "query", "name": "ids", "schema": array},
+        {"in": "query", "name": "csv", "schema": array, "explode": False},
+        {"in": "query", "name": "pipes", "schema": array, "style": "pipeDelimited"},
+        {"in": "query", "name": "one", "schema": {"type": "string"}},
+        {"in": "path", "name": "id", "schema": {"type": "integer"}},
+    ]}
+    assert query_parameters(operation) == {"ids": True, "csv": False, "pipes": False,
+                                           "one": False}
+
+
+# --- Bodies are JSON ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    ("theme=&memo=second", "application/x-www-form-urlencoded"),
+    ("theme=workerism", "application/x-www-form-urlencoded"),
+    ("theme=workerism", "text/plain"),
+    (None, "multipart"),
+])
+def test_a_write_that_is_not_json_is_a_415_and_changes_nothing(api, tag, body, content_type):
+    before = Tag.objects.values("theme", "memo", "updated").get(pk=tag.pk)
+    url = f"/api/tags/{tag.pk}/"
+    if body is None:
+        response = api.patch(url, {"theme": "", "memo": "second"}, format="multipart")
+    else:
+        response = api.patch(url, body, content_type=content_type)
+    assert response.status_code == 415
+    assert response["Content-Type"].startswith("application/json")
+    assert "application/json" in response.json()["detail"]
+    assert Tag.objects.values("theme", "memo", "updated").get(pk=tag.pk) == before
+
+
+def test_a_new_tag_sent_as_a_form_is_a_415(api, tag):
+    response = api.post("/api/tags/", urlencode({"passage": tag.passage_id, "theme": ""}),
+                        content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert set(response.json()) == {"detail"}
+
+
+def test_the_schema_takes_json_bodies_and_a_form_only_for_a_token(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    bodies = {
+        (path, method): list(operation["requestBody"]["content"])
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
+    token = ("/api/auth/token/", "post")
+    assert bodies.pop(token) == ["application/json", "application/x-www-form-urlencoded"]
+    assert bodies and set(map(tuple, bodies.values())) == {("application/json",)}
+
+
+def ask_for_token_with_a_form(fields: list[tuple[str, str]]):
+    return token_client(None).post("/api/auth/token/", urlencode(fields),
+                                   content_type="application/x-www-form-urlencoded")
+
+
+def test_a_token_may_be_asked_for_with_a_form_as_curl_sends_it(researcher):
+    response = ask_for_token_with_a_form(
+        [("username", "rosa"), ("password", PASSWORD), ("name", "curl")])
+    assert response.status_code == 201
+    assert response.json()["name"] == "curl"
+
+
+@pytest.mark.parametrize("name", [[""], ["curl", "laptop"]])
+def test_a_form_is_read_as_strictly_as_json(researcher, name):
+    response = ask_for_token_with_a_form(
+        [("username", "rosa"), ("password", PASSWORD), *(("name", value) for value in name)])
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["name"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openapi_spec_validator import validate
 
 from annotations.services import tag_create
+from config.middleware import MAX_URL_LENGTH
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,12 @@ def test_page_and_page_size_bounds_are_in_the_schema(client):
     assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500}
 
 
+@pytest.mark.parametrize("url", [*TAG_LISTS, "/api/passages/", "/api/themes/"])
+@pytest.mark.parametrize("page", ["", "x", "0"])
+def test_an_empty_or_wrong_page_is_no_page(client, tag, url, page):
+    assert_error_shape(client.get(url, {"page": page}), 404)
+
+
 # --- Every /api/ answer is JSON ------------------------------------------------------------
 
 
@@ -143,6 +150,30 @@ def test_a_server_error_is_json(client, monkeypatch):
     response = client.get("/api/themes/")
     body = assert_error_shape(response, 500)
     assert "boom" not in body["detail"]
+
+
+# --- Over-long addresses ---------------------------------------------------------------
+
+
+def test_an_over_long_api_address_is_a_json_414(client):
+    response = client.get("/api/tags/", {"theme": "x" * 10_000})
+    body = assert_error_shape(response, 414)
+    assert f"{MAX_URL_LENGTH:,}" in body["detail"]
+
+
+def test_an_api_address_of_the_longest_length_is_read(client, tag):
+    query = "?theme="
+    theme = "x" * (MAX_URL_LENGTH - len("/api/tags/") - len(query))
+    response = client.get(f"/api/tags/{query}{theme}")
+    body = assert_error_shape(response, 400)
+    assert list(body["errors"]) == ["theme"]
+
+
+def test_an_over_long_page_address_is_a_friendly_414(client):
+    response = client.get("/search/", {"q": "strike " * 2000})
+    assert response.status_code == 414
+    assert response["Content-Type"].startswith("text/html")
+    assert b"too long" in response.content
 
 
 def test_pages_outside_the_api_keep_their_html_errors(client):

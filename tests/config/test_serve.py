@@ -1,5 +1,9 @@
 """`make serve`'s environment: production settings over plain HTTP, on loopback only."""
 
+import runpy
+
+from django.conf import settings
+
 from tests.test_security import PRODUCTION, manage
 
 LOOPBACK = {**PRODUCTION, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -22,3 +26,9 @@ def test_loopback_serving_turns_off_only_the_https_settings():
               "print(settings.DEBUG, settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE)")
     result = manage("shell", "-c", script, **LOOPBACK)
     assert result.stdout.split()[-3:] == ["False", "False", "False"], result.stderr
+
+
+def test_gunicorn_leaves_long_addresses_to_the_app():
+    # Its own limit would answer an HTML 414 before the app could answer the API's JSON one.
+    gunicorn = runpy.run_path(str(settings.BASE_DIR / "config" / "gunicorn.py"))
+    assert gunicorn["limit_request_line"] == 0
