@@ -18,12 +18,12 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "30"))
 # Recycles workers now and then, so a slow leak never grows without bound.
 max_requests = 2000
 max_requests_jitter = 200
-# No bound of gunicorn's own on the request line (0): over its 4,094 bytes it answered an
-# HTML 414, even under /api/, and it allows no bound over 8,190 but none at all. The app
-# refuses addresses over 8 KB itself (config/middleware.py), in JSON under /api/. gunicorn
-# reads a line in time that grows with its square (5 MB: 3.5 s of a thread), so what
-# reaches it must be bounded: loopback only (`make serve`), or a proxy in front.
-limit_request_line = 0
+# gunicorn's highest bound on the request line (its default, 4,094 bytes, answered an HTML
+# 414 even under /api/). The app refuses addresses a little shorter itself, in JSON under
+# /api/ (config/middleware.py), so only a line of over 8 KB meets gunicorn's HTML page.
+# No bound at all (0) would let a client tie a thread up: gunicorn reads a line in time
+# that grows with its square (5 MB: 3.5 s).
+limit_request_line = 8190
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 
 from config.error_views import uri_too_long
 
-# Path and query: no page or API operation needs more, and gunicorn leaves the bound to
-# the app (config/gunicorn.py), so that the API can answer it in JSON.
-MAX_URL_LENGTH = 8192
+# Path and query: no page or API operation needs more. Below gunicorn's own bound on the
+# whole request line (config/gunicorn.py, 8,190 bytes), so that the API answers in JSON.
+MAX_URL_LENGTH = 8000
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
