@@ -134,3 +134,21 @@ class Passage(models.Model):
     @property
     def anchor(self) -> str:
         return f"p{self.pk}"
+
+
+class CorpusRevision(models.Model):
+    """A number that changes whenever a source, section or passage is written.
+
+    Database triggers keep it (corpus migration 0005), whatever writes: a reload, the
+    admin, a migration. What is computed from the corpus and cached keys on it.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="corpus_revision_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.number}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from corpus.models import Passage, Section, Source
+from corpus.models import CorpusRevision, Passage, Section, Source
 
 
 def _count_per_source(queryset: QuerySet) -> Coalesce:
@@ -27,6 +27,11 @@ def _count_per_source(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+def corpus_revision() -> int:
+    """The corpus's revision (CorpusRevision): another number after any write to it."""
+    return CorpusRevision.objects.values_list("number", flat=True).first() or 0
+
+
 def source_list_with_counts() -> QuerySet[Source]:
     return Source.objects.annotate(
         body_count=_count_per_source(Passage.objects.filter(kind=Passage.Kind.BODY)),
@@ -34,7 +39,7 @@ def source_list_with_counts() -> QuerySet[Source]:
         section_count=_count_per_source(Section.objects.all()),
         # Through the relation's name: the corpus never imports the annotations app.
         tag_count=Count("tags", filter=Q(tags__passage__isnull=False), distinct=True),
-    )
+    ).order_by(*Source._meta.ordering)  # an aggregate drops the model's ordering
 
 
 def section_list_with_counts() -> QuerySet[Section]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,7 @@ from django.contrib.postgres.search import (
     SearchQueryField,
     SearchRank,
 )
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -33,6 +35,7 @@ from annotations.models import Tag, Theme
 from annotations.theme_selectors import ThemeQuery, theme_query_of, theme_query_passages_q
 from config.tsearch import IN_WORD, PRINTED, SOFT_AND_HARD_SIGNS, words_for_parser
 from corpus.models import SEARCH_CONFIG, Passage, Section, Source
+from corpus.selectors import corpus_revision
 from corpus.textsearch import PrintedWords
 from search.kwic import KwicLine, occurrences, sort_lines
 from search.models import GlossaryTerm, VocabularyWord
@@ -62,6 +65,7 @@ RANK_CUTOFF = 50_000
 # A concordance is sorted as a whole, so its lines come from at most this many of the
 # best-ranked passages rather than from every match of a common word.
 KWIC_MAX_PASSAGES = 500
+KWIC_CACHE = caches["concordance"]
 
 SNIPPET_OPTIONS = {
     "max_words": 25,
@@ -399,7 +403,7 @@ def themes_by_passage(*, passage_ids: Sequence[int]) -> dict[int, list[Theme]]:
 
 def kwic_lines(
     *,
-    query: str,
+    query: str | CompiledQuery,
     filters: SearchFilters,
     sort: str = "",
     results: QuerySet[Passage] | RankedMatches | None = None,
@@ -408,12 +412,48 @@ def kwic_lines(
 
     Lines come from at most KWIC_MAX_PASSAGES passages, in rank then text order, or
     sorted by the neighbouring words (``sort`` "left" or "right"). Excluded words are
-    never keywords; a query that only excludes gives no lines. Two queries; one if
+    never keywords; a query that only excludes gives no lines. Four queries; three if
     ``results``, what passage_search gave for this same search, are already ranked.
+
+    Marking every occurrence in hundreds of passages is the dearest thing a search
+    does (150 ms for a common word), and a reader pages through the same lines and
+    re-sorts them, so the lines are cached until the corpus changes (corpus_revision;
+    one query). Not with a theme or tagger filter: tags change all the time.
     """
     query = compiled(query)
     if not query:
         return []
+    if filters.theme or filters.tagged_by:
+        return _kwic_lines(query=query, filters=filters, sort=sort, results=results)
+    key = _kwic_cache_key(query=query, filters=filters, sort=sort)
+    lines = KWIC_CACHE.get(key)
+    if lines is None:
+        lines = _kwic_lines(query=query, filters=filters, sort=sort, results=results)
+        KWIC_CACHE.set(key, lines)
+    return lines
+
+
+def _kwic_cache_key(*, query: CompiledQuery, filters: SearchFilters, sort: str) -> str:
+    source, section = filters.source, filters.section
+    what = (
+        corpus_revision(),
+        query.groups,
+        source.pk if source else None,
+        section.pk if section else None,
+        filters.author,
+        filters.kind,
+        sort,
+    )
+    return "kwic:" + hashlib.sha256(repr(what).encode()).hexdigest()
+
+
+def _kwic_lines(
+    *,
+    query: CompiledQuery,
+    filters: SearchFilters,
+    sort: str,
+    results: QuerySet[Passage] | RankedMatches | None,
+) -> list[KwicLine]:
     ranked = _same_search(results, query=query, filters=filters)
     hits = ranked.hits if ranked is not None else ranked_hits(query=query, filters=filters)
     marked = _headline(query=IndexableQuery(TsQuery(query)), highlight_all=True)

@@ -346,6 +346,31 @@ def test_kwic_reuses_the_ranked_matches(make_passage, django_assert_num_queries)
     results = passage_search(query="strike", filters=SearchFilters())
     len(results)
 
-    with django_assert_num_queries(3):  # the passages with their marked text; sources; chapters
+    # The corpus revision; the passages with their marked text; sources; chapters.
+    with django_assert_num_queries(4):
         lines = kwic_lines(query="strike", filters=SearchFilters(), results=results)
-    assert lines == kwic_lines(query="strike", filters=SearchFilters())
+    assert [line.keyword for line in lines] == ["Strike", "strike", "strike", "strike"]
+
+
+def test_kwic_lines_are_cached_until_the_corpus_changes(
+    make_passage, tag, themes, researcher, django_assert_num_queries
+):
+    passage = make_passage("Miners went on strike.")
+    first = kwic_lines(query="strike", filters=SearchFilters())
+    with django_assert_num_queries(1):  # the corpus revision only
+        assert kwic_lines(query="strike", filters=SearchFilters()) == first
+
+    Passage.objects.filter(pk=passage.pk).update(text="Miners went on strike, twice: strike.")
+    assert [line.right for line in kwic_lines(query="strike", filters=SearchFilters())] == [
+        ", twice: strike.",
+        ".",
+    ]
+    make_passage("Another strike began.")
+    assert len(kwic_lines(query="strike", filters=SearchFilters())) == 3
+
+    # Tags change all the time: a theme's lines are never cached.
+    tag(passage, themes["workerism"], researcher)
+    by_theme = SearchFilters(theme=themes["workerism"])
+    assert len(kwic_lines(query="strike", filters=by_theme)) == 2
+    tag(Passage.objects.get(text="Another strike began."), themes["workerism"], researcher)
+    assert len(kwic_lines(query="strike", filters=by_theme)) == 3
