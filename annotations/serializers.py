@@ -15,7 +15,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from annotations import w3c
 from annotations.models import MEMO_MAX_CHARS, ApiToken, Tag, Theme, ThemeChange
 from annotations.selectors import EXCERPT_CONTEXT_CHARS, EXCERPT_FIELDS
-from config.serializers import StrictCharField, StrictFieldsMixin
+from config.serializers import StrictFieldsMixin
 from corpus.models import Passage
 
 # Tag offsets are stored in PostgreSQL integer columns.
@@ -239,7 +239,7 @@ class AnnotationSchema(OpenApiSerializerExtension):
 
 
 class TokenRequestSerializer(StrictFieldsMixin, AuthTokenSerializer):
-    name = StrictCharField(
+    name = serializers.CharField(
         max_length=100, required=False, default="API token",
         help_text="What the token is for; asking again for a name you have replaces its "
         "token (the old key stops working).",

@@ -11,9 +11,13 @@ from collections.abc import Mapping
 from django.http import QueryDict
 from rest_framework import serializers
 
+NOT_TEXT = serializers.CharField.default_error_messages["invalid"]
+
 
 class StrictFieldsMixin:
-    """Refuses keys that are not writable fields of the serializer, naming each.
+    """Refuses keys that are not writable fields of the serializer, naming each, and
+    text fields given anything but a string: DRF's CharField would take ``0`` or
+    ``true`` and store their str().
 
     ``read_only_fields`` names the fields the resource shows but a write may not
     change, for a clearer message than "unknown".
@@ -32,6 +36,14 @@ class StrictFieldsMixin:
             }
             if refused:
                 raise serializers.ValidationError(refused)
+            not_text = {
+                key: [NOT_TEXT]
+                for key, value in data.items()
+                if isinstance(self.fields[key], serializers.CharField)
+                and not isinstance(value, str | None)
+            }
+            if not_text:
+                raise serializers.ValidationError(not_text)
         return super().to_internal_value(data)
 
     def _refusal(self, key: str) -> str:
@@ -53,12 +65,3 @@ def form_as_object(form: QueryDict) -> dict[str, str]:
     if repeated:
         raise serializers.ValidationError(repeated)
     return form.dict()
-
-
-class StrictCharField(serializers.CharField):
-    """Text only: DRF's CharField would take ``0`` or ``true`` and store their str()."""
-
-    def to_internal_value(self, data) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 
-from annotations.models import Tag
+from annotations.models import Tag, Theme
 from annotations.services import tag_create
 from config.api_query import query_parameters
 from tests.api_roles import token_client
@@ -121,6 +121,21 @@ def test_the_schema_says_writes_take_no_other_fields(client):
     schema = yaml.safe_load(client.get("/api/schema/").content)
     assert schema["components"]["schemas"]["PatchedTagUpdateRequest"][
         "additionalProperties"] is False
+
+
+@pytest.mark.parametrize("memo", [0, 1.5, True, ["a"], {"a": 1}])
+def test_text_fields_take_only_text(api, tag, themes, memo):
+    created = api.post("/api/tags/", {"passage": tag.passage_id, "theme": "paternalism",
+                                      "memo": memo}, format="json")
+    assert created.status_code == 400
+    assert list(created.json()["errors"]) == ["memo"]
+    changed = api.patch(f"/api/tags/{tag.pk}/", {"memo": memo}, format="json")
+    assert changed.status_code == 400
+    theme = api.patch("/api/themes/paternalism/", {"exclusion": memo}, format="json")
+    assert list(theme.json()["errors"]) == ["exclusion"]
+    tag.refresh_from_db()
+    assert tag.memo == "first"
+    assert themes["paternalism"].exclusion == Theme.objects.get(slug="paternalism").exclusion
 
 
 def test_a_token_name_must_be_text(researcher):
