@@ -67,6 +67,9 @@ class GlossaryTerm(models.Model):
         return [form for form in (self.term, self.translation, *self.variants) if form]
 
 
+VOCABULARY_INDEX = "vocabulary_trgm"
+
+
 class VocabularyWord(models.Model):
     """A word of the corpus, as printed (lower case), and in how many passages it occurs.
 
@@ -84,7 +87,9 @@ class VocabularyWord(models.Model):
     class Meta:
         # pg_trgm splits words at apostrophes: "zasiad'ko" would share few trigrams with
         # "zasyadko"; "zasiadko" shares most.
-        indexes = [GinIndex(fields=["letters"], opclasses=["gin_trgm_ops"], name="vocabulary_trgm")]
+        indexes = [
+            GinIndex(fields=["letters"], opclasses=["gin_trgm_ops"], name=VOCABULARY_INDEX)
+        ]
 
     def __str__(self) -> str:
         return self.word
