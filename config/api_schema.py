@@ -3,8 +3,8 @@
 drf-spectacular cannot see through permission classes combined with ``|``/``&``, nor
 knows our error shape or django-filter's leniency; this AutoSchema adds them:
 anonymous access on the operations anonymous users may call (``PUBLIC_READ``), the
-4xx answers, and that an empty filter (``?theme=``) means no filter, as an empty
-``?format=`` means the default format.
+4xx answers, and that an empty filter (``?theme=``, ``?kind=``) means no filter, as an
+empty ``?format=`` means the default format.
 """
 
 from __future__ import annotations
@@ -50,9 +50,14 @@ class ApiAutoSchema(AutoSchema):
         ]
 
     def _get_parameters(self) -> list[dict]:
+        # A view lists in ``empty_means_unset`` the parameters it reads through a form.
+        may_be_empty = {
+            api_settings.URL_FORMAT_OVERRIDE,
+            *getattr(self.view, "empty_means_unset", ()),
+        }
         return [
             {**parameter, "allowEmptyValue": True}
-            if parameter["in"] == "query" and parameter["name"] == api_settings.URL_FORMAT_OVERRIDE
+            if parameter["in"] == "query" and parameter["name"] in may_be_empty
             else parameter
             for parameter in super()._get_parameters()
         ]

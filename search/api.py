@@ -149,8 +149,13 @@ class SearchPagination(CappedPageNumberPagination):
         return schema
 
 
+# Read through the search form, where an empty value means the parameter is not given.
+FORM_PARAMETERS = [parameter.name for parameter in [GLOSSARY_PARAMETER, *FILTER_PARAMETERS]]
+
+
 class PassageList(ListAPIView):
     serializer_class = PassageHitSerializer
+    empty_means_unset = FORM_PARAMETERS
     queryset = Passage.objects.none()
     filter_backends = []
     pagination_class = SearchPagination
@@ -201,6 +206,7 @@ class PassageDetail(RetrieveAPIView):
 
 class KwicList(ListAPIView):
     serializer_class = KwicLineSerializer
+    empty_means_unset = [*FORM_PARAMETERS, "sort"]
     queryset = Passage.objects.none()
     filter_backends = []
 

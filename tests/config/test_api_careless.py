@@ -67,6 +67,18 @@ def test_an_empty_format_is_the_default_one_as_the_schema_says(client, tag):
         assert response["Content-Type"] == client.get(path)["Content-Type"], path
 
 
+@pytest.mark.parametrize("path", ["/api/passages/", "/api/kwic/"])
+def test_an_empty_search_filter_is_no_filter_as_the_schema_says(client, tag, path):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    empty = [parameter["name"] for parameter in schema["paths"][path]["get"]["parameters"]
+             if parameter.get("allowEmptyValue")]
+    assert {"kind", "glossary", "theme", "source", "section"} <= set(empty)
+    unfiltered = client.get(path, {"q": "strike"}).json()
+    response = client.get(path, {"q": "strike", **{name: "" for name in empty}})
+    assert response.status_code == 200
+    assert response.json() == unfiltered
+
+
 def test_search_parameters_are_taken(client, tag):
     assert client.get("/api/passages/", {"q": "strike", "kind": "body"}).status_code == 200
     assert client.get("/api/kwic/", {"q": "strike", "sort": "right"}).status_code == 200
