@@ -10,7 +10,7 @@ the quote, accepted only when its similarity ratio is at least ``FUZZY_THRESHOLD
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Protocol
@@ -51,13 +51,29 @@ def quote_context(*, text: str, start: int, end: int) -> QuoteSelector:
 
 
 def quote_locate(
-    *, selector: QuoteSelector, passages: Sequence[PassageLike], whole_passage: bool
+    *,
+    selector: QuoteSelector,
+    passages: Collection[PassageLike],
+    whole_passage: bool,
+    hint: PassageLike | None = None,
 ) -> Placement | None:
     """Where the quoted text stands now, or None if it cannot be placed.
 
     A whole-passage tag stays whole on a passage with the same (or nearly the same)
     text; if its text now lies inside a longer passage it becomes a span over it.
+    ``hint``, the passage the quote was last seen in, is searched first: on the same
+    corpus it is almost always right, and one passage is searched far faster than all.
     """
+    if hint is not None:
+        placement = _placement_in(selector=selector, passages=[hint], whole_passage=whole_passage)
+        if placement is not None:
+            return placement
+    return _placement_in(selector=selector, passages=passages, whole_passage=whole_passage)
+
+
+def _placement_in(
+    *, selector: QuoteSelector, passages: Collection[PassageLike], whole_passage: bool
+) -> Placement | None:
     if whole_passage:
         return _passage_locate(exact=selector.exact, passages=passages) or _span_locate_exact(
             selector=selector, passages=passages
@@ -80,7 +96,7 @@ def _similarity(left: str, right: str) -> float:
 
 
 def _span_locate_exact(
-    *, selector: QuoteSelector, passages: Sequence[PassageLike]
+    *, selector: QuoteSelector, passages: Collection[PassageLike]
 ) -> Placement | None:
     best: tuple[float, Placement] | None = None
     for passage in passages:
@@ -95,7 +111,7 @@ def _span_locate_exact(
 
 
 def _candidates_sharing_words(
-    *, quote: str, passages: Sequence[PassageLike]
+    *, quote: str, passages: Collection[PassageLike]
 ) -> list[PassageLike]:
     words = set(_WORD.findall(quote.lower()))
     if not words:
@@ -109,7 +125,7 @@ def _candidates_sharing_words(
 
 
 def _span_locate_fuzzy(
-    *, selector: QuoteSelector, passages: Sequence[PassageLike]
+    *, selector: QuoteSelector, passages: Collection[PassageLike]
 ) -> Placement | None:
     best: tuple[float, Placement] | None = None
     for passage in _candidates_sharing_words(quote=selector.exact, passages=passages):
@@ -129,7 +145,7 @@ def _span_locate_fuzzy(
     return best[1] if best else None
 
 
-def _passage_locate(*, exact: str, passages: Sequence[PassageLike]) -> Placement | None:
+def _passage_locate(*, exact: str, passages: Collection[PassageLike]) -> Placement | None:
     best: tuple[float, PassageLike] | None = None
     for passage in _candidates_sharing_words(quote=exact, passages=passages):
         if passage.text == exact:

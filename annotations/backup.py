@@ -223,17 +223,8 @@ def _selector_at(*, placement: Placement | None, passages: dict[int, Passage],
 
 
 def _placement_find(*, passages: dict[int, Passage], record: dict) -> Placement | None:
-    hinted = passages.get(record["passage_ordinal"])
-    if hinted is not None:
-        # Try the recorded place first: on the same corpus it is almost always right.
-        placement = _locate(record=record, passages=[hinted])
-        if placement is not None:
-            return placement
-    return _locate(record=record, passages=list(passages.values()))
-
-
-def _locate(*, record: dict, passages: list[Passage]) -> Placement | None:
     selector = QuoteSelector(exact=record["exact"], prefix=record["prefix"],
                              suffix=record["suffix"])
-    return quote_locate(selector=selector, passages=passages,
-                        whole_passage=record["start"] is None)
+    return quote_locate(selector=selector, passages=passages.values(),
+                        whole_passage=record["start"] is None,
+                        hint=passages.get(record["passage_ordinal"]))

@@ -193,7 +193,7 @@ def tags_reanchor(
     for tag in tags:
         placement = quote_locate(
             selector=QuoteSelector(exact=tag.quote, prefix=tag.prefix, suffix=tag.suffix),
-            passages=list(candidates.values()),
+            passages=candidates.values(),
             whole_passage=tag.start is None,
         )
         if placement is None:

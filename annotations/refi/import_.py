@@ -387,14 +387,9 @@ def _place(*, text: str, start: int, end: int,
 def _locate(*, selector: QuoteSelector, offset: int, target: _SourceTarget) -> Placement | None:
     if not selector.exact.strip():
         return None
-    if target.aligned:
-        hinted = target.passages.get(target.layout.passage_at(offset))
-        if hinted is not None:
-            placement = quote_locate(selector=selector, passages=[hinted], whole_passage=False)
-            if placement is not None:
-                return placement
-    return quote_locate(selector=selector, passages=list(target.passages.values()),
-                        whole_passage=False)
+    hint = target.passages.get(target.layout.passage_at(offset)) if target.aligned else None
+    return quote_locate(selector=selector, passages=target.passages.values(),
+                        whole_passage=False, hint=hint)
 
 
 def _tag_build(*, placement: Placement | None, selector: QuoteSelector, target: _SourceTarget,
