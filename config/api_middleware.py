@@ -26,10 +26,15 @@ def is_api_request(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def api_error(*, status: int, detail: str | None = None) -> JsonResponse:
+def api_error(
+    *, status: int, detail: str | None = None, errors: dict[str, list[str]] | None = None
+) -> JsonResponse:
+    """An answer in the API's error shape (config/api_errors.py), for what happens
+    outside DRF's views."""
     if detail is None:
         detail = DETAILS.get(status) or f"{HTTPStatus(status).phrase}."
-    return JsonResponse({"detail": detail}, status=status)
+    body = {"detail": detail} if errors is None else {"detail": detail, "errors": errors}
+    return JsonResponse(body, status=status)
 
 
 def api_bad_request_detail(exception: Exception | None) -> str | None:

@@ -17,7 +17,7 @@ from functools import cache
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from config.api_middleware import is_api_request
+from config.api_middleware import api_error, is_api_request
 
 # Placeholders of path parameters, which Django and the schema name differently.
 _DJANGO_PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
@@ -107,7 +107,8 @@ class QueryParametersMiddleware:
 
 
 def _refusal(detail: str, errors: dict[str, str]) -> JsonResponse:
-    return JsonResponse(
-        {"detail": detail, "errors": {name: [message] for name, message in errors.items()}},
+    return api_error(
         status=400,
+        detail=detail,
+        errors={name: [message] for name, message in errors.items()},
     )
