@@ -10,32 +10,21 @@ whole API request, and the number of SQL queries.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# WhiteNoise warns that collectstatic has not run; irrelevant to this measurement.
-warnings.filterwarnings("ignore", message="No directory at")
+import _django  # noqa: F401 (sets Django up)
+import numpy as np
+from django.contrib.auth.models import Group, User
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
-
-django.setup()
-
-import numpy as np  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from annotations.anchoring import quote_context  # noqa: E402
-from annotations.models import RESEARCHERS_GROUP, SectionCoding, Tag, Theme  # noqa: E402
-from annotations.team_selectors import agreement_compute  # noqa: E402
-from corpus.models import Passage, Section  # noqa: E402
+from annotations.anchoring import quote_context
+from annotations.models import RESEARCHERS_GROUP, SectionCoding, Tag, Theme
+from annotations.team_selectors import agreement_compute
+from corpus.models import Passage, Section
 
 BUDGET_S = 1.0
 

@@ -10,32 +10,21 @@ and the drill-down of its largest co-occurrence cell, through Django's test clie
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# WhiteNoise warns that collectstatic has not run; irrelevant to this measurement.
-warnings.filterwarnings("ignore", message="No directory at")
+import _django  # noqa: F401 (sets Django up)
+from django.contrib.auth.models import Group, User
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from analysis.selectors import AnalysisScope, cooccurrence_matrix  # noqa: E402
-from annotations.anchoring import quote_context  # noqa: E402
-from annotations.models import RESEARCHERS_GROUP, Tag, Theme  # noqa: E402
-from corpus.models import Passage  # noqa: E402
+from analysis.selectors import AnalysisScope, cooccurrence_matrix
+from annotations.anchoring import quote_context
+from annotations.models import RESEARCHERS_GROUP, Tag, Theme
+from corpus.models import Passage
 
 SPAN = 30
 

@@ -11,30 +11,19 @@ while streaming it (tracemalloc), timed in a separate run without tracemalloc.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import tracemalloc
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# WhiteNoise warns that collectstatic has not run; irrelevant to this measurement.
-warnings.filterwarnings("ignore", message="No directory at")
+import _django  # noqa: F401 (sets Django up)
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from annotations.anchoring import quote_context  # noqa: E402
-from annotations.models import RESEARCHERS_GROUP, Tag, Theme  # noqa: E402
-from corpus.models import Passage, Section, Source  # noqa: E402
+from annotations.anchoring import quote_context
+from annotations.models import RESEARCHERS_GROUP, Tag, Theme
+from corpus.models import Passage, Section, Source
 
 PASSAGES = 200
 SPAN = 40

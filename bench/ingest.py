@@ -9,31 +9,21 @@ gives it, with the same components.
 from __future__ import annotations
 
 import dataclasses
-import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import _django  # noqa: F401 (sets Django up)
+from django.db import transaction
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import transaction  # noqa: E402
-
-from corpus.ingest.manifest import manifest_load  # noqa: E402
-from corpus.ingest.pipeline import (  # noqa: E402
+from corpus.ingest.manifest import manifest_load
+from corpus.ingest.pipeline import (
     corpus_vocabulary,
     document_build,
     file_read,
     nlp_load,
     source_parse,
 )
-from corpus.ingest.segment import sentence_spans  # noqa: E402
-from corpus.services import parsed_source_store  # noqa: E402
+from corpus.ingest.segment import sentence_spans
+from corpus.services import parsed_source_store
 
 # Each figure is the best of this many runs, alternating, so a busy machine skews less.
 ROUNDS = 2

@@ -16,34 +16,23 @@ with ``API_ANON_RATE`` and ``API_USER_RATE`` raised, or the bench measures 429s.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import threading
 import time
-import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
+import _django  # noqa: F401 (sets Django up)
 import requests
+from django.contrib.auth.models import Group, User
+from django.db.models.functions import Length
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-warnings.filterwarnings("ignore", message="No directory at")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db.models.functions import Length  # noqa: E402
-
-from annotations.models import RESEARCHERS_GROUP, Tag, Theme  # noqa: E402
-from annotations.services import api_token_issue  # noqa: E402
-from corpus.models import Passage, Source  # noqa: E402
+from annotations.models import RESEARCHERS_GROUP, Tag, Theme
+from annotations.services import api_token_issue
+from corpus.models import Passage, Source
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 BENCH_USER = "load-bench"

@@ -22,19 +22,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-warnings.filterwarnings("ignore", message="No directory at")
-
-import django  # noqa: E402
-
-django.setup()
-
+from _django import ROOT  # noqa: E402 (sets Django up)
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db.models import Count  # noqa: E402

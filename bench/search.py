@@ -21,29 +21,21 @@ suggestions is rebuilt for each corpus, and the time that takes is printed.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import _django  # noqa: F401 (sets Django up)
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.paginator import Paginator  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from annotations.models import Tag, Theme  # noqa: E402
-from corpus.models import Passage, Section, Source  # noqa: E402
-from search.query import query_parse, word_replaced  # noqa: E402
-from search.selectors import (  # noqa: E402
+from annotations.models import Tag, Theme
+from corpus.models import Passage, Section, Source
+from search.query import query_parse, word_replaced
+from search.selectors import (
     KWIC_CACHE,
     SearchFilters,
     glossary_expand,
@@ -54,8 +46,8 @@ from search.selectors import (  # noqa: E402
     search_facets,
     spelling_suggestions,
 )
-from search.services import vocabulary_refresh  # noqa: E402
-from search.views import HITS_PER_PAGE  # noqa: E402
+from search.services import vocabulary_refresh
+from search.views import HITS_PER_PAGE
 
 BENCH_DATABASE = "bench_search"
 THEME = "collective-action"
