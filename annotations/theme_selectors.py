@@ -65,29 +65,34 @@ class CodebookIndex:
 
 def codebook_index() -> CodebookIndex:
     aliases = ThemeSlugAlias.objects.filter(theme=OuterRef("pk")).values("slug")
-    rows = Theme.objects.order_by().values_list(
-        "pk", "parent_id", "slug", ArraySubquery(aliases)
+    rows = list(
+        Theme.objects.order_by().values_list("pk", "parent_id", "slug", ArraySubquery(aliases))
     )
-    parents, slugs, former, children = {}, {}, {}, defaultdict(list)
-    for pk, parent_id, slug, former_slugs in rows:
-        parents[pk] = parent_id
-        slugs[slug] = pk
+    parents, children = _links((pk, parent_id) for pk, parent_id, _, _ in rows)
+    former = {}
+    for pk, _, _, former_slugs in rows:
         former.update(dict.fromkeys(former_slugs, pk))
-        if parent_id is not None:
-            children[parent_id].append(pk)
-    return CodebookIndex(parents=parents, slugs=slugs, former_slugs=former,
-                         children=dict(children))
+    return CodebookIndex(parents=parents, slugs={slug: pk for pk, _, slug, _ in rows},
+                         former_slugs=former, children=children)
 
 
 def codebook_index_of(*, themes: Iterable[Theme]) -> CodebookIndex:
     """The tree of themes already read (the whole codebook: a sub-theme left out is
     missed), without slugs; no query."""
+    parents, children = _links((theme.pk, theme.parent_id) for theme in themes)
+    return CodebookIndex(parents=parents, slugs={}, former_slugs={}, children=children)
+
+
+def _links(
+    pairs: Iterable[tuple[int, int | None]],
+) -> tuple[dict[int, int | None], dict[int, list[int]]]:
+    """Each theme's parent, and each parent's children, from (theme, parent) pairs."""
     parents, children = {}, defaultdict(list)
-    for theme in themes:
-        parents[theme.pk] = theme.parent_id
-        if theme.parent_id is not None:
-            children[theme.parent_id].append(theme.pk)
-    return CodebookIndex(parents=parents, slugs={}, former_slugs={}, children=dict(children))
+    for pk, parent_id in pairs:
+        parents[pk] = parent_id
+        if parent_id is not None:
+            children[parent_id].append(pk)
+    return parents, dict(children)
 
 
 def theme_ids_with_descendants(*, themes: Iterable[Theme | int]) -> set[int]:
