@@ -34,7 +34,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations.models import Tag, Theme
 from corpus.models import Passage, Section, Source
-from search.query import query_parse, word_replaced
+from search.query import query_parse
 from search.selectors import (
     KWIC_CACHE,
     SearchFilters,
@@ -43,6 +43,7 @@ from search.selectors import (
     hits_with_themes,
     kwic_lines,
     passage_search,
+    query_corrected,
     search_facets,
     spelling_suggestions,
 )
@@ -251,9 +252,7 @@ def search_page(*, query: str, filters: SearchFilters) -> int:
     suggestions = spelling_suggestions(query=compiled)
     results = passage_search(query=compiled, filters=filters)
     if not len(results) and suggestions:
-        for suggestion in suggestions:
-            query = word_replaced(query, typed=suggestion.typed, by=suggestion.alternatives[0].word)
-        compiled = query_parse(query)
+        compiled = query_corrected(query=compiled, suggestions=suggestions)
         results = passage_search(query=compiled, filters=filters)
     page = Paginator(results, HITS_PER_PAGE).page(1)
     hits = hits_with_themes(items=page.object_list)

@@ -39,7 +39,7 @@ from corpus.selectors import corpus_revision
 from corpus.textsearch import PrintedWords
 from search.kwic import KwicLine, occurrences, sort_lines
 from search.models import GlossaryTerm, VocabularyWord
-from search.query import CompiledQuery, Expansion, Term, TsQuery, query_parse
+from search.query import CompiledQuery, Expansion, Term, TsQuery, query_parse, word_replaced
 from search.snippets import LT_STANDIN, START_SEL, STOP_SEL, highlight_html, marked_words
 
 QUERY_MAX_LENGTH = 300
@@ -784,3 +784,12 @@ def spelling_suggestions(*, query: str | CompiledQuery) -> list[Suggestion]:
         Suggestion(typed=typed, passages=passages, alternatives=tuple(near.values()))
         for typed, (passages, near) in found.items()
     ]
+
+
+def query_corrected(*, query: CompiledQuery, suggestions: Sequence[Suggestion]) -> CompiledQuery:
+    """``query`` with each suggested word replaced by its closest corpus word: what a
+    search that finds nothing as typed searches instead."""
+    text = query.text
+    for suggestion in suggestions:
+        text = word_replaced(text, typed=suggestion.typed, by=suggestion.alternatives[0].word)
+    return query_parse(text)

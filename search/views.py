@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from config.access import read_permission_required
 from search.forms import SearchPageForm
-from search.query import CompiledQuery, query_parse, word_replaced
+from search.query import word_replaced
 from search.selectors import (
     KWIC_MAX_PASSAGES,
     RANK_CUTOFF,
@@ -17,6 +17,7 @@ from search.selectors import (
     hits_with_themes,
     kwic_lines,
     passage_search,
+    query_corrected,
     search_facets,
     spelling_suggestions,
 )
@@ -44,7 +45,7 @@ def search(request: HttpRequest) -> HttpResponse:
         results = passage_search(query=query, filters=filters)
         if query and not len(results) and suggestions:
             # Nothing matches as typed: show what the closest corpus words find.
-            query = _corrected(query, suggestions)
+            query = query_corrected(query=query, suggestions=suggestions)
             results = passage_search(query=query, filters=filters)
             context["corrected_query"] = query
         if form.cleaned_data["view"] == "kwic":
@@ -76,13 +77,6 @@ def _suggested_queries(text: str, suggestion: Suggestion) -> list[SuggestedQuery
         SuggestedQuery(word=word, query=word_replaced(text, typed=suggestion.typed, by=word.word))
         for word in suggestion.alternatives
     ]
-
-
-def _corrected(query: CompiledQuery, suggestions: list[Suggestion]) -> CompiledQuery:
-    text = query.text
-    for suggestion in suggestions:
-        text = word_replaced(text, typed=suggestion.typed, by=suggestion.alternatives[0].word)
-    return query_parse(text)
 
 
 @read_permission_required
