@@ -417,23 +417,25 @@ def kwic_lines(
 
     Marking every occurrence in hundreds of passages is the dearest thing a search
     does (150 ms for a common word), and a reader pages through the same lines and
-    re-sorts them, so the lines are cached until the corpus changes (corpus_revision;
-    one query). Not with a theme or tagger filter: tags change all the time.
+    re-sorts them, so the lines are cached, in rank order, until the corpus changes
+    (corpus_revision; one query). Not with a theme or tagger filter: tags change all
+    the time.
     """
     query = compiled(query)
     if not query:
         return []
     if filters.theme or filters.tagged_by:
-        return _kwic_lines(query=query, filters=filters, sort=sort, results=results)
-    key = _kwic_cache_key(query=query, filters=filters, sort=sort)
-    lines = KWIC_CACHE.get(key)
-    if lines is None:
-        lines = _kwic_lines(query=query, filters=filters, sort=sort, results=results)
-        KWIC_CACHE.set(key, lines)
-    return lines
+        lines = _kwic_lines(query=query, filters=filters, results=results)
+    else:
+        key = _kwic_cache_key(query=query, filters=filters)
+        lines = KWIC_CACHE.get(key)
+        if lines is None:
+            lines = _kwic_lines(query=query, filters=filters, results=results)
+            KWIC_CACHE.set(key, lines)
+    return sort_lines(lines, by=sort)
 
 
-def _kwic_cache_key(*, query: CompiledQuery, filters: SearchFilters, sort: str) -> str:
+def _kwic_cache_key(*, query: CompiledQuery, filters: SearchFilters) -> str:
     source, section = filters.source, filters.section
     what = (
         corpus_revision(),
@@ -442,7 +444,6 @@ def _kwic_cache_key(*, query: CompiledQuery, filters: SearchFilters, sort: str) 
         section.pk if section else None,
         filters.author,
         filters.kind,
-        sort,
     )
     return "kwic:" + hashlib.sha256(repr(what).encode()).hexdigest()
 
@@ -451,9 +452,9 @@ def _kwic_lines(
     *,
     query: CompiledQuery,
     filters: SearchFilters,
-    sort: str,
     results: QuerySet[Passage] | RankedMatches | None,
 ) -> list[KwicLine]:
+    """The lines in rank then text order."""
     ranked = _same_search(results, query=query, filters=filters)
     hits = ranked.hits if ranked is not None else ranked_hits(query=query, filters=filters)
     marked = _headline(query=IndexableQuery(TsQuery(query)), highlight_all=True)
@@ -466,12 +467,11 @@ def _kwic_lines(
             "source", "section"
         ),
     )
-    lines = [
+    return [
         KwicLine(passage=passage, left=left, keyword=keyword, right=right)
         for _, passage in passages
         for left, keyword, right in occurrences(passage.headline or "")
     ]
-    return sort_lines(lines, by=sort)
 
 
 def ranked_hits(

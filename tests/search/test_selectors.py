@@ -359,6 +359,9 @@ def test_kwic_lines_are_cached_until_the_corpus_changes(
     first = kwic_lines(query="strike", filters=SearchFilters())
     with django_assert_num_queries(1):  # the corpus revision only
         assert kwic_lines(query="strike", filters=SearchFilters()) == first
+    with django_assert_num_queries(1):  # re-sorted from the same cached lines
+        assert [line.keyword for line in kwic_lines(
+            query="strike", filters=SearchFilters(), sort="left")] == ["strike"]
 
     Passage.objects.filter(pk=passage.pk).update(text="Miners went on strike, twice: strike.")
     assert [line.right for line in kwic_lines(query="strike", filters=SearchFilters())] == [
