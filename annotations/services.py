@@ -62,6 +62,13 @@ def tag_create(
     if not user_can_tag(user=user):
         raise PermissionDenied("Only researchers and staff may tag passages.")
     _span_validate(passage=passage, start=start, end=end)
+    return _tag_get_or_create(passage=passage, theme=theme, user=user, start=start, end=end,
+                              memo=memo)
+
+
+def _tag_get_or_create(*, passage: Passage, theme: Theme, user: AbstractBaseUser,
+                       start: int | None, end: int | None, memo: str) -> TagCreateResult:
+    """The tag with this identity: the existing one, else a new one (race-safe)."""
     identity = {"passage": passage, "theme": theme, "user": user, "start": start, "end": end}
     existing = Tag.objects.filter(**identity).first()
     if existing is not None:
@@ -395,13 +402,5 @@ def tag_restore(*, user: AbstractBaseUser, token: str) -> TagCreateResult:
         raise ValidationError("That passage or theme no longer exists.")
     tagger = get_user_model().objects.get(pk=removed["user"])
     _span_validate(passage=passage, start=removed["start"], end=removed["end"])
-    identity = {"passage": passage, "theme": theme, "user": tagger,
-                "start": removed["start"], "end": removed["end"]}
-    existing = Tag.objects.filter(**identity).first()
-    if existing is not None:
-        return TagCreateResult(tag=existing, created=False)
-    selector = _selector_for(passage=passage, start=removed["start"], end=removed["end"])
-    tag = Tag.objects.create(**identity, source_id=passage.source_id, quote=selector.exact,
-                             prefix=selector.prefix, suffix=selector.suffix,
-                             memo=removed["memo"])
-    return TagCreateResult(tag=tag, created=True)
+    return _tag_get_or_create(passage=passage, theme=theme, user=tagger,
+                              start=removed["start"], end=removed["end"], memo=removed["memo"])

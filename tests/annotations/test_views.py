@@ -379,6 +379,22 @@ def test_undo_restores_the_same_tag_memo_included(as_researcher, researcher, pas
     assert Tag.objects.count() == 1
 
 
+def test_undo_racing_an_identical_tag_gives_that_tag_back(as_researcher, researcher, passage,
+                                                         themes, monkeypatch):
+    tag = tag_create(user=researcher, passage=passage, theme=themes["workerism"]).tag
+    token = _remove(as_researcher, tag)
+    # The identical tag appears between the restore's look and its write (Undo clicked
+    # twice, or the passage tagged again meanwhile): the look misses it once.
+    again = tag_create(user=researcher, passage=passage, theme=themes["workerism"]).tag
+    misses = [Tag.objects.none()]
+    filter_ = Tag.objects.filter
+    monkeypatch.setattr(Tag.objects, "filter",
+                        lambda **kw: misses.pop() if misses else filter_(**kw))
+    response = as_researcher.post("/tags/restore/", {"undo": token}, **HTMX)
+    assert response.status_code == 200
+    assert list(Tag.objects.all()) == [again]
+
+
 def test_staff_undo_gives_the_tag_back_to_its_tagger(client, staff_user, others_tag,
                                                      other_researcher):
     client.force_login(staff_user)
