@@ -20,7 +20,6 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from annotations.anchoring import (
-    CONTEXT_CHARS,
     Placement,
     QuoteSelector,
     quote_context,
@@ -100,9 +99,10 @@ def project_import(*, data: bytes, name: str) -> ProjectImportResult:
         with transaction.atomic():
             result = ProjectImportResult(codebook=_codebook_apply(codes=project.codes))
             users = _Users(project=project, result=result)
+            sources = list(Source.objects.all())
             for record in project.sources:
-                _source_codings_apply(record=record, project=project, users=users,
-                                      result=result)
+                _source_codings_apply(record=record, sources=sources, project=project,
+                                      users=users, result=result)
     except IntegrityError as error:
         raise RefiError(_CONCURRENT_CHANGE) from error
     return result
@@ -250,13 +250,14 @@ class _SourceTarget:
     aligned: bool
 
 
-def _source_codings_apply(*, record: TextSourceRecord, project: ProjectRecord,
-                          users: _Users, result: ProjectImportResult) -> None:
+def _source_codings_apply(*, record: TextSourceRecord, sources: list[Source],
+                          project: ProjectRecord, users: _Users,
+                          result: ProjectImportResult) -> None:
     coded = [selection for selection in record.selections if selection.codings]
     if not coded:
         return
     label = f"source {record.name or record.guid}"
-    source = _source_match(record=record)
+    source = _source_match(record=record, sources=sources)
     if source is None:
         result.skipped.append(f"{label}: not a source of this corpus; "
                               f"{len(coded)} coded selection(s) skipped.")
@@ -286,9 +287,8 @@ def _source_codings_apply(*, record: TextSourceRecord, project: ProjectRecord,
     result.tags_created += len(new_tags)
 
 
-def _source_match(*, record: TextSourceRecord) -> Source | None:
+def _source_match(*, record: TextSourceRecord, sources: list[Source]) -> Source | None:
     """By the GUID our exports give a source, else by name (its slug, then its title)."""
-    sources = list(Source.objects.all())
     for source in sources:
         if source_guid(slug=source.slug) == record.guid:
             return source
@@ -366,10 +366,7 @@ def _selectors_in(*, text: str, start: int, end: int) -> list[tuple[QuoteSelecto
     spans = [(start, end)]
     if (trimmed_start, trimmed_end) != (start, end) and trimmed_start < trimmed_end:
         spans.append((trimmed_start, trimmed_end))
-    return [(QuoteSelector(exact=text[first:last],
-                           prefix=text[max(0, first - CONTEXT_CHARS):first],
-                           suffix=text[last:last + CONTEXT_CHARS]), first)
-            for first, last in spans]
+    return [(quote_context(text=text, start=first, end=last), first) for first, last in spans]
 
 
 def _place(*, text: str, start: int, end: int,
