@@ -51,6 +51,11 @@ class TagRow:
         return self.start is not None
 
 
+# The values a TagRow is made of, in its order.
+TAG_ROW_FIELDS = ("pk", "passage_id", "theme_id", "theme__name", "theme__slug", "user_id",
+                  "user__username", "start", "end", "quote", "memo")
+
+
 def theme_list() -> list[Theme]:
     return list(Theme.objects.all())
 
@@ -71,17 +76,10 @@ def tags_by_passage(*, source: Source | None = None, passage: Passage | int | No
     if section is not None:
         tags = tags.filter(passage__section=section)
     grouped: dict[int, list[TagRow]] = defaultdict(list)
-    for row in tags.values_list(
-        "pk", "passage_id", "theme_id", "theme__name", "theme__slug", "user_id",
-        "user__username", "start", "end", "quote", "memo",
-    ):
+    for row in tags.values_list(*TAG_ROW_FIELDS):
         tag = TagRow(*row)
         grouped[tag.passage_id].append(tag)
     return dict(grouped)
-
-
-def taggers_of(*, tags_by_passage: dict[int, list[TagRow]]) -> list[str]:
-    return sorted({tag.username for tags in tags_by_passage.values() for tag in tags})
 
 
 @dataclass(frozen=True)

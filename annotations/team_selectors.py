@@ -16,7 +16,7 @@ from django.db.models.functions import Length
 
 from annotations import agreement
 from annotations.models import DisagreementMemo, SectionCoding, Tag, Theme
-from annotations.selectors import TagRow, theme_list
+from annotations.selectors import TAG_ROW_FIELDS, TagRow, theme_list
 from corpus.models import Passage, Section, Source
 
 # --- Coding status ------------------------------------------------------------
@@ -282,8 +282,7 @@ def section_comparison(*, section: Section, coder_a: AbstractBaseUser,
     for row in (
         Tag.objects.filter(passage__section=section, user__in=[coder_a, coder_b])
         .order_by(F("start").asc(nulls_first=True), "end", "id")
-        .values_list("pk", "passage_id", "theme_id", "theme__name", "theme__slug",
-                     "user_id", "user__username", "start", "end", "quote", "memo")
+        .values_list(*TAG_ROW_FIELDS)
     ):
         tags[row[1]].append(TagRow(*row))
     first, second = memo_pair(coder_a, coder_b)
