@@ -62,11 +62,7 @@
     const target = document.getElementById("toolbar-target");
     document.querySelectorAll(".chip.current").forEach((chip) => chip.classList.remove("current"));
     if (!current) return;
-    if (window.matchMedia("(max-width: 52rem)").matches) {
-    // On a phone the panels sit above the text: closed until asked for.
-    document.querySelectorAll(".contents-panel .panel, .codebook-panel .panel").forEach((panel) => { panel.open = false; });
-  }
-  const passages = allPassages();
+    const passages = allPassages();
     const chip = currentChip();
     if (chip) chip.classList.add("current");
     const what = current.classList.contains("passage-note") ? "Note" : "Passage";
@@ -91,11 +87,7 @@
   }
 
   function moveBy(step) {
-    if (window.matchMedia("(max-width: 52rem)").matches) {
-    // On a phone the panels sit above the text: closed until asked for.
-    document.querySelectorAll(".contents-panel .panel, .codebook-panel .panel").forEach((panel) => { panel.open = false; });
-  }
-  const passages = allPassages();
+    const passages = allPassages();
     if (!passages.length) return;
     const at = current ? passages.indexOf(current) : -1;
     const next = passages[Math.min(passages.length - 1, Math.max(0, at < 0 ? 0 : at + step))];

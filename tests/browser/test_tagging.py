@@ -324,3 +324,24 @@ def test_no_page_overflows_a_390_px_screen(browser, live_server, passages, resea
         page.screenshot(path=artifacts_dir / f"390-{name}.png", full_page=True)
     context.close()
     assert overflowing == {}
+
+
+def test_on_a_phone_an_opened_panel_stays_open_while_reading(browser, live_server, passages,
+                                                             researcher):
+    context = browser.new_context(base_url=live_server.url,
+                                  viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", researcher.get_username())
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(_section_url(passages[0]))
+    panel = page.locator(".codebook-panel details.panel")
+    expect(panel).not_to_have_attribute("open", "")  # closed until asked for
+    panel.locator("summary").click()
+    expect(panel).to_have_attribute("open", "")
+    page.locator(f"#p{passages[0].pk}").focus()
+    page.keyboard.press("j")
+    expect(page.locator("#toolbar-target")).to_contain_text("Passage 2 of 3")
+    expect(panel).to_have_attribute("open", "")
+    context.close()
