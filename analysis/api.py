@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +28,7 @@ from analysis.selectors import (
 from analysis.serializers import CooccurrenceSerializer, ThemeMatrixSerializer
 from annotations.api import FORMAT_PARAMETER, JsonAnswersMixin
 from annotations.renderers import CSVRenderer, csv_cell, csv_stream
+from config.api_errors import form_valid_or_400
 
 SCOPE_PARAMETERS = [
     OpenApiParameter(
@@ -50,11 +50,7 @@ THEME_MATRIX_CSV_HEADER = [
 
 
 def scope_from_query(request: Request) -> AnalysisScope:
-    form = AnalysisScopeForm(request.query_params)
-    if not form.is_valid():
-        # The API's error handler turns it into a 400 naming each parameter.
-        raise DjangoValidationError(form.errors.as_data())
-    return form.scope
+    return form_valid_or_400(AnalysisScopeForm(request.query_params)).scope
 
 
 def csv_download(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:

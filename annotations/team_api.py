@@ -43,17 +43,11 @@ from annotations.team_services import (
     section_coding_unmark,
     tag_adopt,
 )
-from config.api_errors import ApiErrorSerializer
+from config.api_errors import ApiErrorSerializer, form_valid_or_400
 from config.filters import ExistingChoiceFilter, SlugChoiceFilter
 from corpus.models import Section, Source
 
 ERRORS = {400: ApiErrorSerializer, 401: ApiErrorSerializer, 403: ApiErrorSerializer}
-
-
-def _form_errors(form) -> serializers.ValidationError:
-    return serializers.ValidationError(
-        {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-    )
 
 
 # --- Coding status --------------------------------------------------------------
@@ -152,9 +146,7 @@ class AgreementView(APIView):
     permission_classes = [ReadPublicOrAuthenticated]
 
     def get(self, request: Request) -> Response:
-        form = AgreementQueryForm(request.query_params)
-        if not form.is_valid():
-            raise _form_errors(form)
+        form = form_valid_or_400(AgreementQueryForm(request.query_params))
         result = agreement_compute(**form.cleaned_data)
         return Response(AgreementSerializer(result).data)
 

@@ -9,6 +9,7 @@ item of a list) was wrong.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.forms import Form
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -24,7 +25,7 @@ class ApiErrorSerializer(serializers.Serializer):
         required=False,
         help_text=(
             "Per field: `{field or query parameter: [messages]}`; for a list sent in one "
-            "request: `[{\"index\": i, ...}]`."
+            'request: `[{"index": i, ...}]`.'
         ),
     )
 
@@ -79,3 +80,15 @@ def _summary(errors) -> str:
                 return message
             return f"{field}: {message}"
     return "Invalid request."
+
+
+def form_valid_or_400(form: Form) -> Form:
+    """``form``, validated; else a 400 naming each field or parameter it refused."""
+    if not form.is_valid():
+        raise serializers.ValidationError(
+            {
+                field: [str(message) for message in messages]
+                for field, messages in form.errors.items()
+            }
+        )
+    return form

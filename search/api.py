@@ -2,13 +2,12 @@
 
 from dataclasses import asdict
 
-from django import forms
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
+from config.api_errors import form_valid_or_400
 from config.pagination import CappedPageNumberPagination
 from corpus.models import Passage
 from search.forms import KwicForm, SearchForm
@@ -93,17 +92,6 @@ FILTER_PARAMETERS = [
 ]
 
 
-def valid(form: forms.Form) -> forms.Form:
-    if not form.is_valid():
-        raise ValidationError(
-            {
-                field: [error["message"] for error in errors]
-                for field, errors in form.errors.get_json_data().items()
-            }
-        )
-    return form
-
-
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 
@@ -176,7 +164,7 @@ class PassageList(ListAPIView):
         return self.list(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
-        form = valid(SearchForm(request.query_params))
+        form = form_valid_or_400(SearchForm(request.query_params))
         query = form.compiled_query
         results = passage_search(query=query, filters=form.filters)
         page = self.paginate_queryset(results)
@@ -236,7 +224,7 @@ class KwicList(ListAPIView):
         form = KwicForm(request.query_params)
         if form.is_valid() and not form.query:
             form.add_error("q", "Give words to search for.")
-        valid(form)
+        form_valid_or_400(form)
         lines = kwic_lines(
             query=form.compiled_query, filters=form.filters, sort=form.cleaned_data["sort"]
         )
