@@ -21,6 +21,7 @@ FLATS = (
     "The director of the steel plant handed out flats to loyal brigade leaders, "
     "and withheld them from troublemakers."
 )
+PHONE = {"width": 390, "height": 844}
 SAUSAGE = (
     "Workers queued for sausage at the factory store, and the trade union handed out "
     "holiday vouchers."
@@ -273,7 +274,7 @@ def test_old_permalinks_land_on_the_passage(page, passages):
         "href", "/search/?q=flats")
 
 
-def test_no_page_overflows_a_390_px_screen(browser, live_server, passages, researcher,
+def test_no_page_overflows_a_390_px_screen(page, login, passages, researcher,
                                            other_researcher, themes, artifacts_dir,
                                            make_passage):
     flats, sausage, _note = passages
@@ -288,13 +289,8 @@ def test_no_page_overflows_a_390_px_screen(browser, live_server, passages, resea
                start=0, end=7)
     orphan = tag_create(user=researcher, passage=sausage, theme=themes["workerism"]).tag
     Tag.objects.filter(pk=orphan.pk).update(passage=None)
-    context = browser.new_context(base_url=live_server.url,
-                                  viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", researcher.get_username())
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.set_viewport_size(PHONE)
+    login(researcher)
     pages = {
         "source-list": "/sources/",
         "source": "/sources/kotkin/",
@@ -322,19 +318,12 @@ def test_no_page_overflows_a_390_px_screen(browser, live_server, passages, resea
         if widths[0] > widths[1]:
             overflowing[name] = widths
         page.screenshot(path=artifacts_dir / f"390-{name}.png", full_page=True)
-    context.close()
     assert overflowing == {}
 
 
-def test_on_a_phone_an_opened_panel_stays_open_while_reading(browser, live_server, passages,
-                                                             researcher):
-    context = browser.new_context(base_url=live_server.url,
-                                  viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", researcher.get_username())
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+def test_on_a_phone_an_opened_panel_stays_open_while_reading(page, login, passages, researcher):
+    page.set_viewport_size(PHONE)
+    login(researcher)
     page.goto(_section_url(passages[0]))
     panel = page.locator(".codebook-panel details.panel")
     expect(panel).not_to_have_attribute("open", "")  # closed until asked for
@@ -344,4 +333,3 @@ def test_on_a_phone_an_opened_panel_stays_open_while_reading(browser, live_serve
     page.keyboard.press("j")
     expect(page.locator("#toolbar-target")).to_contain_text("Passage 2 of 3")
     expect(panel).to_have_attribute("open", "")
-    context.close()
