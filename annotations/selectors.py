@@ -571,13 +571,13 @@ def section_reading(*, source: Source, ordinal: int, viewer: User,
             CodebookEntry(theme=theme, key=keys.get(theme.pk), count=counts[theme.pk])
             for theme in codebook
         ],
-        coders=coder_list(source=source),
+        coders=source_coder_list(source=source),
         passage_count=len(passages),
         filtered=bool(themes or tagger),
     )
 
 
-def coder_list(*, source: Source) -> list[Coder]:
+def source_coder_list(*, source: Source) -> list[Coder]:
     """Everyone with a placed tag in the source, for the "show tags by" switch."""
     users = (
         Tag.objects.filter(source=source, passage__isnull=False)
