@@ -97,7 +97,9 @@ class DisagreementMemoSerializer(serializers.ModelSerializer):
 
 
 class DisagreementMemoCreateSerializer(serializers.Serializer):
-    passage = serializers.PrimaryKeyRelatedField(queryset=Passage.objects.defer("search_vector"))
+    passage = serializers.PrimaryKeyRelatedField(
+        queryset=Passage.objects.defer(*Passage.SEARCH_COLUMNS)
+    )
     theme = ThemeSlugField()
     coders = serializers.ListField(child=serializers.CharField(max_length=150),
                                    min_length=2, max_length=2,

@@ -325,13 +325,17 @@ def explain(label: str, run, query: str, filters: SearchFilters) -> None:
     """Where the slowest search spends its time: each statement, then the dearest's plan."""
     with CaptureQueriesContext(connection) as captured:
         run(query=query, filters=filters)
+    # Some executions send two statements at once (search.selectors.ranked_hits).
+    statements = [
+        part for query in captured.captured_queries for part in query["sql"].split(";\n")
+    ]
     plans = []
     with connection.cursor() as cursor:
-        for statement in captured.captured_queries:
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement['sql']}")
+        for statement in statements:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
             plan = [row[0] for row in cursor.fetchall()]
             milliseconds = float(plan[-1].split(":")[1].split()[0])
-            plans.append((milliseconds, statement["sql"], plan))
+            plans.append((milliseconds, statement, plan))
     print(f"\nSlowest class, {label!r}: its statements under EXPLAIN ANALYZE")
     for milliseconds, sql, _ in plans:
         print(f"  {milliseconds:8.2f} ms  {' '.join(sql.split())[:110]}")

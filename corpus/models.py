@@ -1,10 +1,11 @@
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from corpus.textsearch import PrintedWords
+from corpus.textsearch import PrintedWords, WordSpans
 
 # A text search configuration created in migration 0001: English stemming after
 # the `unaccent` dictionary, so "Stakhanovite" finds "Stakhanovíte" too; migration 0003
@@ -102,6 +103,15 @@ class Passage(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # Where each position of the text's vector lies: [start1, end1, start2, end2, ...]
+    # (migration 0006). Search cuts snippets from it.
+    word_spans = models.GeneratedField(
+        expression=WordSpans("text"),
+        output_field=ArrayField(models.IntegerField()),
+        db_persist=True,
+    )
+    # Columns only search reads, as large as the text: other reads defer them.
+    SEARCH_COLUMNS = ("search_vector", "word_spans")
 
     class Meta:
         ordering = ["source", "ordinal"]

@@ -62,7 +62,8 @@ def source_contents(*, source: Source) -> QuerySet[Section]:
 
 def passage_get(*, pk: int) -> Passage:
     """One passage with its source and section; raises ``Passage.DoesNotExist``."""
-    return Passage.objects.select_related("source", "section").defer("search_vector").get(pk=pk)
+    passages = Passage.objects.select_related("source", "section")
+    return passages.defer(*Passage.SEARCH_COLUMNS).get(pk=pk)
 
 
 @dataclass(frozen=True)

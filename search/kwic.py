@@ -1,18 +1,16 @@
-"""Keyword-in-context lines, cut from passage text whose matches Postgres has marked.
+"""Keyword-in-context lines, cut from passage text at the matches search.highlight found.
 
-Postgres decides what matches (``ts_headline`` with ``HighlightAll`` marks every word
-whose lexeme is in the query, by the same stemming as the index); this module only
-turns the marked text into aligned lines and sorts them, so it needs no database.
+Postgres decides what matches (the query's lexemes, where the stored vector has them);
+this module only turns the matched spans into aligned lines and sorts them, so it
+needs no database.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from search.snippets import MARKED, SENTINEL, restore_text
 
 if TYPE_CHECKING:
     from corpus.models import Passage
@@ -20,8 +18,8 @@ if TYPE_CHECKING:
 CONTEXT_CHARS = 60
 SORT_CHOICES = [("", "Rank"), ("left", "Left word"), ("right", "Right word")]
 
-# Marked words with only these between them are one occurrence: a phrase, or a
-# hyphenated compound that Postgres marks part by part ("machine-operators").
+# Matched words with only these between them are one occurrence ("strike, protest"
+# is two; "machine-operators", matched part by part, is one).
 JOINER = re.compile(r"[\s\-‐‑]*")
 WORD = re.compile(r"\w+")
 
@@ -34,33 +32,24 @@ class KwicLine:
     right: str
 
 
-def occurrences(marked_text: str, *, width: int = CONTEXT_CHARS) -> list[tuple[str, str, str]]:
-    """``(left, keyword, right)`` for each marked occurrence, in text order.
+def occurrences(
+    text: str, spans: Sequence[tuple[int, int]], *, width: int = CONTEXT_CHARS
+) -> list[tuple[str, str, str]]:
+    """``(left, keyword, right)`` for each of the marked ``spans`` of ``text`` (character
+    ranges, in text order), adjacent ones as one occurrence.
 
     The contexts hold at most ``width`` characters, cut at a word boundary, with runs
     of whitespace collapsed.
     """
-    marked_text = restore_text(marked_text)
-    text_parts: list[str] = []
-    spans: list[list[int]] = []
-    length = 0
-    cursor = 0
-    for match in MARKED.finditer(marked_text):
-        before = SENTINEL.sub("", marked_text[cursor : match.start()])
-        word = match.group(1)
-        start = length + len(before)
-        if spans and JOINER.fullmatch(before):
-            spans[-1][1] = start + len(word)
+    joined: list[list[int]] = []
+    for start, end in spans:
+        if joined and JOINER.fullmatch(text[joined[-1][1] : start]):
+            joined[-1][1] = end
         else:
-            spans.append([start, start + len(word)])
-        text_parts += [before, word]
-        length = start + len(word)
-        cursor = match.end()
-    text_parts.append(SENTINEL.sub("", marked_text[cursor:]))
-    text = "".join(text_parts)
+            joined.append([start, end])
     return [
         (_left_context(text, start, width), text[start:end], _right_context(text, end, width))
-        for start, end in spans
+        for start, end in joined
     ]
 
 

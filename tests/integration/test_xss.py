@@ -152,7 +152,7 @@ class Planted:
             "orphan_quote": f"Orphan quote {p}",
             "orphan_memo": f"Orphan memo {p}",
             "query": p,
-            # A search snippet: ts_headline may start the fragment inside the payload.
+            # A search snippet may start its fragment inside the payload.
             "snippet": f"{p[1:]} of the rolling mill",
         }
 

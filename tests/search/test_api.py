@@ -113,7 +113,7 @@ def test_script_in_a_passage_is_escaped(client, make_passage):
     make_passage("Before <script>alert(1)</script> the strike after.")
     data = client.get(LIST, {"q": "strike"}).json()
     assert data["results"][0]["snippet"] == (
-        "Before &lt;script&gt;alert(1)&lt;/script&gt; the <mark>strike</mark> after"
+        "Before &lt;script&gt;alert(1)&lt;/script&gt; the <mark>strike</mark> after."
     )
     # The text field is data, not HTML: returned as it is.
     assert data["results"][0]["text"].startswith("Before <script>")

@@ -1,0 +1,229 @@
+"""Marking a search's matches in passage text, from positions instead of parsing.
+
+Postgres decides what matches: the query's lexemes come from ``querytree`` (the query
+without its exclusions, which are never marked), and where each lexeme occurs in a
+passage from the passage's own stored vector. A passage's ``word_spans`` (corpus
+migration 0006) say where in the text each position lies. So nothing here parses text
+or stems a word: it evaluates the query tree over positions and cuts the text.
+
+``ts_headline`` does the same by parsing and stemming every word of every passage it
+shows, which was most of a search's time (8 ms of a common word's page of 20 hits).
+
+What is marked: each occurrence of a query word; for a phrase (``"trade union"``, or a
+glossary form such as "shock worker"), only its words in that order, marked as one,
+the stop words between included ("Ministry of Labour").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from search.snippets import START_SEL, STOP_SEL
+
+# One position of the text's vector to another, inclusive: a word, or a phrase's words.
+Match = tuple[int, int]
+
+# querytree's output: 'lexeme' (quotes doubled inside) with :* for a prefix and weight
+# letters, the operators & | ! <-> <N>, and parentheses.
+TOKEN = re.compile(r"'((?:[^']|'')*)'(:[*A-D]+)?|<(\d+|-)>|[&|!()]")
+
+
+@dataclass(frozen=True)
+class Operand:
+    lexeme: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Operation:
+    """``&``, ``|``, ``!`` (only ``right``), or ``<N>`` (a phrase: ``distance`` N)."""
+
+    operator: str
+    left: Node | None
+    right: Node
+    distance: int = 0
+
+
+Node = Operand | Operation
+
+
+@dataclass(frozen=True)
+class QueryTree:
+    """What a query marks: its tree, and the lexemes the positions are looked up for."""
+
+    root: Node | None
+
+    @property
+    def operands(self) -> list[Operand]:
+        found: list[Operand] = []
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Operand):
+                found.append(node)
+            elif node is not None and node.operator != "!":
+                stack += [node.left, node.right]
+        return found
+
+    @property
+    def lexemes(self) -> list[str]:
+        return sorted({operand.lexeme for operand in self.operands if not operand.prefix})
+
+    @property
+    def prefixes(self) -> list[str]:
+        return sorted({operand.lexeme for operand in self.operands if operand.prefix})
+
+
+def query_tree(text: str) -> QueryTree:
+    """The tree of ``querytree`` output (``""`` or ``"T"``: nothing to mark)."""
+    tokens = [match for match in TOKEN.finditer(text)]
+    if not tokens:
+        return QueryTree(root=None)
+    parser = _Parser(tokens)
+    return QueryTree(root=parser.disjunction())
+
+
+class _Parser:
+    """Precedence as in tsquery: ``!``, then ``<N>``, then ``&``, then ``|``."""
+
+    def __init__(self, tokens: list[re.Match]) -> None:
+        self.tokens = tokens
+        self.next = 0
+
+    def peek(self) -> re.Match | None:
+        return self.tokens[self.next] if self.next < len(self.tokens) else None
+
+    def take(self) -> re.Match:
+        token = self.tokens[self.next]
+        self.next += 1
+        return token
+
+    def disjunction(self) -> Node:
+        node = self.conjunction()
+        while (token := self.peek()) and token.group() == "|":
+            self.take()
+            node = Operation("|", node, self.conjunction())
+        return node
+
+    def conjunction(self) -> Node:
+        node = self.phrase()
+        while (token := self.peek()) and token.group() == "&":
+            self.take()
+            node = Operation("&", node, self.phrase())
+        return node
+
+    def phrase(self) -> Node:
+        node = self.unary()
+        while (token := self.peek()) and token.group(3):
+            self.take()
+            distance = 1 if token.group(3) == "-" else int(token.group(3))
+            node = Operation("<>", node, self.unary(), distance)
+        return node
+
+    def unary(self) -> Node:
+        token = self.take()
+        if token.group() == "!":
+            return Operation("!", None, self.unary())
+        if token.group() == "(":
+            node = self.disjunction()
+            self.take()  # ")"
+            return node
+        return Operand(
+            lexeme=token.group(1).replace("''", "'"), prefix="*" in (token.group(2) or "")
+        )
+
+
+def matches(tree: QueryTree, positions: Mapping[str, Sequence[int]]) -> list[Match]:
+    """Where the query matches, given the positions of its lexemes (and of the words
+    its prefixes start), in text order, each once."""
+    if tree.root is None:
+        return []
+    return sorted(_matches(tree.root, positions))
+
+
+def _matches(node: Node, positions: Mapping[str, Sequence[int]]) -> set[Match]:
+    if isinstance(node, Operand):
+        if node.prefix:
+            return {
+                (at, at)
+                for lexeme, found in positions.items()
+                if lexeme.startswith(node.lexeme)
+                for at in found
+            }
+        return {(at, at) for at in positions.get(node.lexeme, ())}
+    if node.operator == "!":
+        return set()
+    left, right = _matches(node.left, positions), _matches(node.right, positions)
+    if node.operator != "<>":
+        return left | right
+    starts: dict[int, list[int]] = {}
+    for start, end in right:
+        starts.setdefault(start, []).append(end)
+    return {
+        (start, end) for start, left_end in left for end in starts.get(left_end + node.distance, ())
+    }
+
+
+def char_spans(word_spans: Sequence[int], found: Sequence[Match]) -> list[tuple[int, int]]:
+    """The characters each match covers, overlapping ones merged (a hyphenated word is
+    a position of its own, and so is each of its parts)."""
+    spans: list[list[int]] = []
+    for start, end in sorted((word_spans[2 * s - 2], word_spans[2 * e - 1]) for s, e in found):
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return [(start, end) for start, end in spans]
+
+
+def marked(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> str:
+    """``text[start:end]`` with each span in it between search.snippets' sentinels."""
+    parts, cursor = [], start
+    for span_start, span_end in spans:
+        if span_start >= cursor and span_end <= end:
+            parts += [text[cursor:span_start], START_SEL, text[span_start:span_end], STOP_SEL]
+            cursor = span_end
+    parts.append(text[cursor:end])
+    return "".join(parts)
+
+
+def with_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start`` and ``end`` moved out over the punctuation next to the words (an
+    opening quote, a closing full stop), so that a fragment reads as printed."""
+    while start > 0 and not (text[start - 1].isspace() or text[start - 1].isalnum()):
+        start -= 1
+    while end < len(text) and not (text[end].isspace() or text[end].isalnum()):
+        end += 1
+    return start, end
+
+
+def fragments(
+    word_count: int, found: Sequence[Match], *, max_words: int, max_fragments: int, lead: int
+) -> list[Match]:
+    """At most ``max_fragments`` windows of at most ``max_words`` positions, in text
+    order, that hold the most matches: each starts ``lead`` words before a match.
+    Without matches (the words are only in the heading), the text's first words.
+
+    ``found`` is in text order (as ``matches`` gives it).
+    """
+    if not found:
+        return [(1, min(word_count, max_words))] if word_count else []
+    starts = [start for start, _ in found]
+    chosen: list[Match] = []
+    for _ in range(max_fragments):
+        best: tuple[int, int, int] | None = None
+        for match_start in starts:
+            first = max(1, min(match_start - lead, word_count - max_words + 1))
+            last = min(word_count, first + max_words - 1)
+            if any(first <= taken[1] and last >= taken[0] for taken in chosen):
+                continue
+            held = bisect_right(starts, last) - bisect_left(starts, first)
+            if best is None or held > best[0]:
+                best = (held, first, last)
+        if best is None:
+            break
+        chosen.append(best[1:])
+    return sorted(chosen)
