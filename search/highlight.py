@@ -136,6 +136,24 @@ class _Parser:
         )
 
 
+@dataclass(frozen=True)
+class Occurrences:
+    """Where a passage has the query's lexemes: ``positions`` by lexeme (text positions,
+    1 for its first word) and ``spans``, the characters at each of those positions."""
+
+    positions: dict[str, list[int]]
+    spans: dict[int, tuple[int, int]]
+
+    @classmethod
+    def from_rows(cls, rows: Mapping[str, Sequence[Sequence[int]]] | None) -> Occurrences:
+        """From ``{lexeme: [[position, start, end], ...]}`` (selectors.MatchedPositions)."""
+        rows = rows or {}
+        return cls(
+            positions={lexeme: [row[0] for row in found] for lexeme, found in rows.items()},
+            spans={row[0]: (row[1], row[2]) for found in rows.values() for row in found},
+        )
+
+
 def matches(tree: QueryTree, positions: Mapping[str, Sequence[int]]) -> list[Match]:
     """Where the query matches, given the positions of its lexemes (and of the words
     its prefixes start), in text order, each once."""
@@ -167,11 +185,14 @@ def _matches(node: Node, positions: Mapping[str, Sequence[int]]) -> set[Match]:
     }
 
 
-def char_spans(word_spans: Sequence[int], found: Sequence[Match]) -> list[tuple[int, int]]:
-    """The characters each match covers, overlapping ones merged (a hyphenated word is
-    a position of its own, and so is each of its parts)."""
+def char_spans(
+    spans_at: Mapping[int, tuple[int, int]], found: Sequence[Match]
+) -> list[tuple[int, int]]:
+    """The characters each match covers (``spans_at``: each matched position's),
+    overlapping ones merged (a hyphenated word is a position of its own, and so is each
+    of its parts)."""
     spans: list[list[int]] = []
-    for start, end in sorted((word_spans[2 * s - 2], word_spans[2 * e - 1]) for s, e in found):
+    for start, end in sorted((spans_at[first][0], spans_at[last][1]) for first, last in found):
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
         else:

@@ -34,7 +34,7 @@ from config.tsearch import IN_WORD, PRINTED, SOFT_AND_HARD_SIGNS, words_for_pars
 from corpus.models import SEARCH_CONFIG, Passage, Section, Source
 from corpus.selectors import corpus_revision
 from search.highlight import (
-    Match,
+    Occurrences,
     QueryTree,
     char_spans,
     fragments,
@@ -120,8 +120,9 @@ class SearchFacets:
 
 
 class MatchedPositions(RawSQL):
-    """A passage's text positions of the given lexemes and of the words the prefixes
-    start, as ``{lexeme: [position, ...]}`` (NULL if none).
+    """A passage's text positions of the tree's lexemes and of the words its prefixes
+    start, each with the characters it covers (Passage.word_spans), as
+    ``{lexeme: [[position, start, end], ...]}`` (NULL if none): highlight.Occurrences.
 
     The stored vector holds the heading's positions (weight A) and then the text's
     (weight B), shifted past the heading's last: the shift is taken off again.
@@ -129,7 +130,10 @@ class MatchedPositions(RawSQL):
 
     SQL = f"""
     (SELECT jsonb_object_agg(entry.lexeme, array(
-              SELECT position - heading.length FROM unnest(entry.positions) AS position
+              SELECT ARRAY[position, {Passage._meta.db_table}.word_spans[2 * position - 1],
+                           {Passage._meta.db_table}.word_spans[2 * position]]
+              FROM (SELECT stored - heading.length AS position
+                    FROM unnest(entry.positions) AS stored) AS text
               ORDER BY position))
      FROM unnest(ts_filter({Passage._meta.db_table}.search_vector, '{{b}}')) AS entry,
           (SELECT coalesce(max(position), 0) AS length
@@ -254,7 +258,7 @@ class RankedMatches(Sequence[SearchHit]):
         """``hits`` with their passages and snippets: one query (two for the first)."""
         hits_with_snippets = []
         for hit, passage in _hit_passages(hits, tree=self.tree):
-            marked_text = _snippet(passage, matches(self.tree, passage.matched_positions or {}))
+            marked_text = _snippet(passage, self.tree, Occurrences.from_rows(passage.matched))
             hits_with_snippets.append(
                 SearchHit(
                     passage=passage,
@@ -522,18 +526,22 @@ def _kwic_lines(
     passages = _hit_passages(
         hits[:KWIC_MAX_PASSAGES],
         tree=tree,
-        passages=Passage.objects.only(
-            "ordinal", "source", "section", "text", "word_spans"
-        ).prefetch_related("source", "section"),
+        passages=Passage.objects.only("ordinal", "source", "section", "text").prefetch_related(
+            "source", "section"
+        ),
     )
-    return [
-        KwicLine(passage=passage, left=left, keyword=keyword, right=right)
-        for _, passage in passages
-        for left, keyword, right in occurrences(
-            passage.text,
-            char_spans(passage.word_spans, matches(tree, passage.matched_positions or {})),
-        )
-    ]
+    lines = []
+    for _, passage in passages:
+        found = Occurrences.from_rows(passage.matched)
+        spans = char_spans(found.spans, matches(tree, found.positions))
+        lines += [
+            KwicLine(passage=passage, left=left, keyword=keyword, right=right)
+            for left, keyword, right in occurrences(passage.text, spans)
+        ]
+        # The lines are cached: their passages go without the text they were cut from
+        # (deferred again), a fifth of the time a first look takes.
+        del passage.text, passage.matched
+    return lines
 
 
 class Ranking(NamedTuple):
@@ -582,8 +590,8 @@ def ranked_hits(
 def _hit_passages(
     hits: Sequence[Hit], *, tree: QueryTree, passages: QuerySet[Passage] | None = None
 ) -> list[tuple[Hit, Passage]]:
-    """Each of ``hits`` with its passage, in that order, with ``matched_positions``:
-    where the ``tree``'s words are in its text (MatchedPositions).
+    """Each of ``hits`` with its passage, in that order, with ``matched``: where the
+    ``tree``'s words are in its text (MatchedPositions).
 
     One query (none for no hits), or more if ``passages`` (by default every field and
     the source and section) prefetches. A passage deleted since it was ranked is left out.
@@ -594,7 +602,7 @@ def _hit_passages(
         passages = Passage.objects.select_related("source", "section").defer("search_vector")
     rows = (
         passages.filter(AnyOf(F("pk"), [hit.pk for hit in hits]))
-        .annotate(matched_positions=MatchedPositions(tree))
+        .annotate(matched=MatchedPositions(tree))
         .order_by()  # put in the hits' order below
     )
     by_pk = {passage.pk: passage for passage in rows}
@@ -640,8 +648,10 @@ def _matching(
     return passages
 
 
-def _snippet(passage: Passage, found: Sequence[Match]) -> str:
-    """The passage's text around ``found``, marked with search.snippets' sentinels."""
+def _snippet(passage: Passage, tree: QueryTree, occurrences: Occurrences) -> str:
+    """The passage's text around the ``tree``'s matches, marked with search.snippets'
+    sentinels."""
+    found = matches(tree, occurrences.positions)
     word_spans = passage.word_spans
     windows = fragments(
         len(word_spans) // 2,
@@ -652,7 +662,7 @@ def _snippet(passage: Passage, found: Sequence[Match]) -> str:
     )
     if not windows:
         return passage.text
-    text, spans = passage.text, char_spans(word_spans, found)
+    text, spans = passage.text, char_spans(occurrences.spans, found)
     return FRAGMENT_DELIMITER.join(
         marked(
             text,

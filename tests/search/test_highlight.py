@@ -5,6 +5,7 @@ from django.db import connection
 
 from corpus.models import SEARCH_CONFIG, Passage
 from search.highlight import (
+    Occurrences,
     Operand,
     Operation,
     char_spans,
@@ -66,9 +67,17 @@ def test_word_spans_number_the_words_as_the_vector_does(db):
 
 
 def test_overlapping_spans_merge():
-    # "shock-worker" (position 1) and its parts (2 and 3).
-    word_spans = [0, 12, 0, 5, 6, 12, 13, 17]
-    assert char_spans(word_spans, [(1, 1), (3, 3), (4, 4)]) == [(0, 12), (13, 17)]
+    # "shock-worker" (position 1) and its parts (2 and 3), then "kollektiv" (4).
+    spans_at = {1: (0, 12), 2: (0, 5), 3: (6, 12), 4: (13, 22)}
+    assert char_spans(spans_at, [(1, 1), (3, 3), (4, 4)]) == [(0, 12), (13, 22)]
+    assert char_spans(spans_at, [(2, 3)]) == [(0, 12)]  # a phrase: first start, last end
+
+
+def test_occurrences_come_from_the_rows_selectors_give():
+    found = Occurrences.from_rows({"worker": [[3, 6, 12], [9, 40, 47]], "shock": [[2, 0, 5]]})
+    assert found.positions == {"worker": [3, 9], "shock": [2]}
+    assert found.spans == {3: (6, 12), 9: (40, 47), 2: (0, 5)}
+    assert Occurrences.from_rows(None) == Occurrences(positions={}, spans={})
 
 
 def test_fragments_hold_the_most_matches_in_text_order():
