@@ -389,7 +389,7 @@ def passages_with_themes(*, scope: AnalysisScope, themes: Sequence[Theme] | Them
     )
     return (
         passages.select_related("source", "section")
-        .defer(*Passage.SEARCH_COLUMNS)
+        .defer("search_vector")
         .order_by("source__ordinal", "source__slug", "ordinal")
     )
 

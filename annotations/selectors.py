@@ -155,7 +155,7 @@ def theme_excerpt_list(*, theme: Theme, source_slug: str = "",
     tags = (
         Tag.objects.filter(theme__in=subtree_ids, passage__isnull=False)
         .select_related("passage__section", "source", "user", "theme")
-        .defer(*(f"passage__{name}" for name in Passage.SEARCH_COLUMNS))
+        .defer("passage__search_vector")
         .order_by("source__ordinal", "source__slug", "passage__ordinal", "start", "id")
     )
     if source_slug:
@@ -212,7 +212,7 @@ def tag_list() -> QuerySet[Tag]:
 def annotation_list() -> QuerySet[Tag]:
     """Tags with their passages' text: a W3C annotation's selectors are computed from it."""
     return Tag.objects.select_related("theme", "user", "source", "passage").defer(
-        *(f"passage__{name}" for name in Passage.SEARCH_COLUMNS)
+        "passage__search_vector"
     )
 
 

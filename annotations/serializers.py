@@ -132,8 +132,7 @@ class TagCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     read_only_fields = ("id", "url", "source", "user", "quote", "created", "updated")
 
     passage = serializers.PrimaryKeyRelatedField(
-        queryset=Passage.objects.defer(*Passage.SEARCH_COLUMNS),
-        pk_field=serializers.IntegerField(),
+        queryset=Passage.objects.defer("search_vector"), pk_field=serializers.IntegerField(),
         help_text="The passage's id.",
     )
     theme = ThemeSlugField(help_text="The theme's slug, e.g. `collective-action`.")

@@ -396,7 +396,7 @@ def tag_restore(*, user: AbstractBaseUser, token: str) -> TagCreateResult:
         raise ValidationError("That undo is not valid.") from None
     if not user_can_change_tag(user=user, tag_user_id=removed["user"]):
         raise PermissionDenied("You may only restore your own tags.")
-    passage = Passage.objects.filter(pk=removed["passage"]).defer(*Passage.SEARCH_COLUMNS).first()
+    passage = Passage.objects.filter(pk=removed["passage"]).defer("search_vector").first()
     theme = Theme.objects.filter(pk=removed["theme"]).first()
     if passage is None or theme is None:
         raise ValidationError("That passage or theme no longer exists.")

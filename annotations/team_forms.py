@@ -93,7 +93,7 @@ class SectionCodingForm(forms.Form):
 
 class DisagreementMemoForm(forms.Form):
     passage = forms.ModelChoiceField(
-        queryset=Passage.objects.defer(*Passage.SEARCH_COLUMNS),
+        queryset=Passage.objects.defer("search_vector"),
         error_messages={"invalid_choice": "There is no passage with that number."},
     )
     theme = forms.ModelChoiceField(

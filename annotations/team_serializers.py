@@ -97,9 +97,7 @@ class DisagreementMemoSerializer(serializers.ModelSerializer):
 
 
 class DisagreementMemoCreateSerializer(serializers.Serializer):
-    passage = serializers.PrimaryKeyRelatedField(
-        queryset=Passage.objects.defer(*Passage.SEARCH_COLUMNS)
-    )
+    passage = serializers.PrimaryKeyRelatedField(queryset=Passage.objects.defer("search_vector"))
     theme = ThemeSlugField()
     coders = serializers.ListField(child=serializers.CharField(max_length=150),
                                    min_length=2, max_length=2,

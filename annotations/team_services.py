@@ -56,7 +56,7 @@ def tag_adopt(*, user: AbstractBaseUser, tag: Tag) -> TagCreateResult:
         raise ValidationError({"tag": "That tag has lost its place; re-attach it first."})
     if tag.user_id == user.pk:
         raise ValidationError({"tag": "That tag is already yours."})
-    passage = Passage.objects.defer(*Passage.SEARCH_COLUMNS).get(pk=tag.passage_id)
+    passage = Passage.objects.defer("search_vector").get(pk=tag.passage_id)
     return tag_create(user=user, passage=passage, theme=tag.theme, start=tag.start,
                       end=tag.end)
 

@@ -29,7 +29,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from annotations.models import Tag, Theme, ThemeChange, ThemeMemo, ThemeSlugAlias
-from corpus.models import Passage
 
 THEME_MATCH_ANY = "any"
 THEME_MATCH_ALL = "all"
@@ -320,7 +319,7 @@ def theme_example_list(*, theme: Theme | None = None) -> QuerySet[Tag]:
     tags = (
         Tag.objects.filter(is_example=True, passage__isnull=False)
         .select_related("source", "passage__section", "user")
-        .defer(*(f"passage__{name}" for name in Passage.SEARCH_COLUMNS))
+        .defer("passage__search_vector")
         .order_by("source__ordinal", "source__slug", "passage__ordinal", "start", "id")
     )
     return tags if theme is None else tags.filter(theme=theme)

@@ -126,7 +126,7 @@ def _valid_form(form: Form) -> dict:
 
 
 def _passage_or_refusal(*, pk: int, status: int) -> Passage:
-    passage = Passage.objects.filter(pk=pk).defer(*Passage.SEARCH_COLUMNS).first()
+    passage = Passage.objects.filter(pk=pk).defer("search_vector").first()
     if passage is None:
         raise Refusal(status=status, message="There is no passage with that number.")
     return passage

@@ -34,7 +34,7 @@ def _tags_make(*, coders: list[User], count: int, seed: int = 1) -> int:
     whole-passage tags, spans that mostly overlap the others' and some that do not."""
     rng = np.random.default_rng(seed)
     themes = list(Theme.objects.all())
-    passages = list(Passage.objects.defer(*Passage.SEARCH_COLUMNS).only("pk", "source_id", "text"))
+    passages = list(Passage.objects.defer("search_vector").only("pk", "source_id", "text"))
     tags = {}
     while len(tags) < count:
         passage = passages[rng.integers(len(passages))]

@@ -37,7 +37,7 @@ def _tags_make(*, coders: list[User], count: int) -> int:
     """
     generator = random.Random(1994)
     themes = list(Theme.objects.all())
-    passages = list(Passage.objects.defer(*Passage.SEARCH_COLUMNS).only("pk", "source_id", "text"))
+    passages = list(Passage.objects.defer("search_vector").only("pk", "source_id", "text"))
     tags, identities = [], set()
     while len(tags) < count:
         passage = generator.choice(passages)

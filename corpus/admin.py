@@ -68,4 +68,4 @@ class PassageAdmin(ReadMostlyAdmin):
         return False
 
     def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).defer(*Passage.SEARCH_COLUMNS)
+        return super().get_queryset(request).defer("search_vector")

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from corpus.textsearch import PrintedWords, WordSpans
+from corpus.textsearch import PrintedWords
 
 # A text search configuration created in migration 0001: English stemming after
 # the `unaccent` dictionary, so "Stakhanovite" finds "Stakhanovíte" too; migration 0003
@@ -103,15 +103,6 @@ class Passage(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    # Where each position of the text's vector lies: [start1, end1, start2, end2, ...]
-    # (migration 0006). Search cuts snippets from it.
-    word_spans = models.GeneratedField(
-        expression=WordSpans("text"),
-        output_field=ArrayField(models.IntegerField()),
-        db_persist=True,
-    )
-    # Columns only search reads, as large as the text: other reads defer them.
-    SEARCH_COLUMNS = ("search_vector", "word_spans")
 
     class Meta:
         ordering = ["source", "ordinal"]
@@ -144,6 +135,28 @@ class Passage(models.Model):
     @property
     def anchor(self) -> str:
         return f"p{self.pk}"
+
+
+class PassageWords(models.Model):
+    """Where each word of a passage's text lies: the spans search cuts snippets from.
+
+    ``spans`` gives, for each position of the text's search vector, the word's start
+    and end in the text: ``[start1, end1, start2, end2, ...]``. Database triggers keep
+    it (migration 0006), whatever writes the passage: nothing in Python writes here.
+    A table of its own, so that scanning passages for a search does not read it.
+    """
+
+    passage = models.OneToOneField(
+        Passage,
+        on_delete=models.DO_NOTHING,  # the trigger deletes the row with the passage
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    spans = ArrayField(models.IntegerField())
+
+    def __str__(self) -> str:
+        return f"the words of passage {self.passage_id}"
 
 
 class CorpusRevision(models.Model):

@@ -62,8 +62,7 @@ def source_contents(*, source: Source) -> QuerySet[Section]:
 
 def passage_get(*, pk: int) -> Passage:
     """One passage with its source and section; raises ``Passage.DoesNotExist``."""
-    passages = Passage.objects.select_related("source", "section")
-    return passages.defer(*Passage.SEARCH_COLUMNS).get(pk=pk)
+    return Passage.objects.select_related("source", "section").defer("search_vector").get(pk=pk)
 
 
 @dataclass(frozen=True)

@@ -235,8 +235,7 @@ def _passages_sync(
 ) -> tuple[list[Passage], list[Passage], list[Passage]]:
     """Kept (updated in place), created and stale passages."""
     pool: dict[tuple[str, str], deque[Passage]] = defaultdict(deque)
-    passages = Passage.objects.filter(source=source).defer(*Passage.SEARCH_COLUMNS)
-    for passage in passages.order_by("ordinal"):
+    for passage in Passage.objects.filter(source=source).defer("search_vector").order_by("ordinal"):
         pool[(passage.kind, passage.text)].append(passage)
     kept: list[Passage] = []
     created: list[Passage] = []

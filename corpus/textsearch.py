@@ -1,8 +1,7 @@
 """SQL for the text search configuration's input (see config/tsearch.py)."""
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Func, IntegerField, TextField, Value
+from django.db.models import Func, TextField, Value
 
 from config.tsearch import IN_WORD, PRINTED
 
@@ -15,13 +14,6 @@ class PrintedWords(Func):
 
     def __init__(self, expression, **extra) -> None:
         super().__init__(expression, Value(PRINTED), Value(IN_WORD), **extra)
-
-
-class WordSpans(Func):
-    """Each vector position's span in the text (the SQL function of migration 0006)."""
-
-    function = "passage_word_spans"
-    output_field = ArrayField(IntegerField())
 
 
 def english_stems(words: list[str]) -> dict[str, str]:

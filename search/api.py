@@ -181,7 +181,7 @@ class PassageList(ListAPIView):
 
 class PassageDetail(RetrieveAPIView):
     serializer_class = PassageSerializer
-    queryset = Passage.objects.select_related("source", "section").defer(*Passage.SEARCH_COLUMNS)
+    queryset = Passage.objects.select_related("source", "section").defer("search_vector")
 
     @extend_schema(summary="One passage")
     def get(self, request, *args, **kwargs):

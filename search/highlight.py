@@ -2,9 +2,9 @@
 
 Postgres decides what matches: the query's lexemes come from ``querytree`` (the query
 without its exclusions, which are never marked), and where each lexeme occurs in a
-passage from the passage's own stored vector. A passage's ``word_spans`` (corpus
-migration 0006) say where in the text each position lies. So nothing here parses text
-or stems a word: it evaluates the query tree over positions and cuts the text.
+passage from the passage's own stored vector. Its ``PassageWords`` (corpus migration
+0006) say where in the text each position lies. So nothing here parses text or stems
+a word: it evaluates the query tree over positions and cuts the text.
 
 ``ts_headline`` does the same by parsing and stemming every word of every passage it
 shows, which was most of a search's time (8 ms of a common word's page of 20 hits).
@@ -79,7 +79,7 @@ class QueryTree:
 
 def query_tree(text: str) -> QueryTree:
     """The tree of ``querytree`` output (``""`` or ``"T"``: nothing to mark)."""
-    tokens = [match for match in TOKEN.finditer(text)]
+    tokens = list(TOKEN.finditer(text))
     if not tokens:
         return QueryTree(root=None)
     parser = _Parser(tokens)

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import NamedTuple, overload
 
 from django.contrib.auth.models import User
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchRank,
 )
@@ -21,6 +22,7 @@ from django.db.models import (
     Count,
     F,
     Func,
+    IntegerField,
     JSONField,
     Q,
     QuerySet,
@@ -31,7 +33,7 @@ from django.utils.safestring import SafeString
 from annotations.models import Tag, Theme
 from annotations.theme_selectors import ThemeQuery, theme_query_of, theme_query_passages_q
 from config.tsearch import IN_WORD, PRINTED, SOFT_AND_HARD_SIGNS, words_for_parser
-from corpus.models import SEARCH_CONFIG, Passage, Section, Source
+from corpus.models import SEARCH_CONFIG, Passage, PassageWords, Section, Source
 from corpus.selectors import corpus_revision
 from search.highlight import (
     Occurrences,
@@ -121,7 +123,7 @@ class SearchFacets:
 
 class MatchedPositions(RawSQL):
     """A passage's text positions of the tree's lexemes and of the words its prefixes
-    start, each with the characters it covers (Passage.word_spans), as
+    start, each with the characters it covers (PassageWords), as
     ``{lexeme: [[position, start, end], ...]}`` (NULL if none): highlight.Occurrences.
 
     The stored vector holds the heading's positions (weight A) and then the text's
@@ -140,13 +142,23 @@ class MatchedPositions(RawSQL):
                 unnest(entry.positions) AS position) AS heading,
           -- A copy (the slice), OFFSET 0 to keep it one: the array is read from storage
           -- (and decompressed) once, not at every position.
-          (SELECT {Passage._meta.db_table}.word_spans[1:] AS spans OFFSET 0) AS text
+          (SELECT words.spans[1:] AS spans FROM {PassageWords._meta.db_table} AS words
+           WHERE words.passage_id = {Passage._meta.db_table}.id OFFSET 0) AS text
      WHERE entry.lexeme = ANY(%s::text[]) OR entry.lexeme LIKE ANY(%s::text[]))
     """
 
     def __init__(self, tree: QueryTree) -> None:
         patterns = [_like_escaped(prefix) + "%" for prefix in tree.prefixes]
         super().__init__(self.SQL, (tree.lexemes, patterns), output_field=JSONField())
+
+
+# A passage's PassageWords.spans, for cutting its snippet.
+WORD_SPANS = RawSQL(
+    f"SELECT spans FROM {PassageWords._meta.db_table} "
+    f"WHERE passage_id = {Passage._meta.db_table}.id",
+    (),
+    output_field=ArrayField(IntegerField()),
+)
 
 
 def _like_escaped(text: str) -> str:
@@ -221,18 +233,19 @@ class RankedMatches(Sequence[SearchHit]):
         self.filters = filters
 
     @cached_property
-    def _ranking(self) -> tuple[Ranking, bool]:
-        hits, tree = ranked_hits(query=self.query, filters=self.filters, limit=RANK_CUTOFF + 1)
-        return Ranking(hits=hits[:RANK_CUTOFF], tree=tree), len(hits) > RANK_CUTOFF
+    def _ranking(self) -> Ranking:
+        # One more than the cutoff, to know whether there are more.
+        hits, tree, _ = ranked_hits(query=self.query, filters=self.filters, limit=RANK_CUTOFF + 1)
+        return Ranking(hits=hits[:RANK_CUTOFF], tree=tree, more=len(hits) > RANK_CUTOFF)
 
     @property
     def hits(self) -> list[Hit]:
-        return self._ranking[0].hits
+        return self._ranking.hits
 
     @property
     def approximate(self) -> bool:
         """More than RANK_CUTOFF match: only the first RANK_CUTOFF found were ranked."""
-        return self._ranking[1]
+        return self._ranking.more
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -254,10 +267,10 @@ class RankedMatches(Sequence[SearchHit]):
     @property
     def tree(self) -> QueryTree:
         """What marking the matches needs (search.highlight)."""
-        return self._ranking[0].tree
+        return self._ranking.tree
 
     def _search_hits(self, hits: Sequence[Hit]) -> list[SearchHit]:
-        """``hits`` with their passages and snippets: one query (two for the first)."""
+        """``hits`` with their passages and snippets: one query."""
         hits_with_snippets = []
         for hit, passage in _hit_passages(hits, tree=self.tree):
             marked_text = _snippet(passage, self.tree, Occurrences.from_rows(passage.matched))
@@ -330,7 +343,7 @@ def passage_search(
     return (
         _matching(query=query, filters=filters)
         .select_related("source", "section")
-        .defer(*Passage.SEARCH_COLUMNS)
+        .defer("search_vector")
         .order_by(*READING_ORDER)
     )
 
@@ -478,8 +491,8 @@ def kwic_lines(
     ``results``, what passage_search gave for this same search, are already ranked.
 
     Marking every occurrence in hundreds of passages is the dearest thing a search
-    does (150 ms for a common word), and a reader pages through the same lines and
-    re-sorts them, so the lines are cached, in rank order, until the corpus changes
+    does (a common word reads 500 passages), and a reader pages through the same lines
+    and re-sorts them, so the lines are cached, in rank order, until the corpus changes
     (corpus_revision; one query). Not with a theme or tagger filter: tags change all
     the time.
     """
@@ -518,11 +531,10 @@ def _kwic_lines(
 ) -> list[KwicLine]:
     """The lines in rank then text order."""
     ranked = _same_search(results, query=query, filters=filters)
-    hits, tree = (
-        (ranked.hits, ranked.tree)
-        if ranked is not None
-        else ranked_hits(query=query, filters=filters)
-    )
+    if ranked is not None:
+        hits, tree = ranked.hits, ranked.tree
+    else:
+        hits, tree, _ = ranked_hits(query=query, filters=filters)
     # Hundreds of passages from a few sources and chapters: each source and chapter is
     # read once (prefetched), not once per passage (selected with it).
     passages = _hit_passages(
@@ -547,8 +559,12 @@ def _kwic_lines(
 
 
 class Ranking(NamedTuple):
+    """Matches best first, the query's tree (what marking them needs), and whether more
+    matches were left out (known to RankedMatches, which asks for one more)."""
+
     hits: list[Hit]
     tree: QueryTree
+    more: bool = False
 
 
 def ranked_hits(
@@ -601,7 +617,11 @@ def _hit_passages(
     if not hits:
         return []
     if passages is None:
-        passages = Passage.objects.select_related("source", "section").defer("search_vector")
+        passages = (
+            Passage.objects.select_related("source", "section")
+            .defer("search_vector")
+            .annotate(word_spans=WORD_SPANS)
+        )
     rows = (
         passages.filter(AnyOf(F("pk"), [hit.pk for hit in hits]))
         .annotate(matched=MatchedPositions(tree))
@@ -654,7 +674,7 @@ def _snippet(passage: Passage, tree: QueryTree, occurrences: Occurrences) -> str
     """The passage's text around the ``tree``'s matches, marked with search.snippets'
     sentinels."""
     found = matches(tree, occurrences.positions)
-    word_spans = passage.word_spans
+    word_spans = passage.word_spans or []  # none only if its triggers were bypassed
     windows = fragments(
         len(word_spans) // 2,
         found,

@@ -1,0 +1,35 @@
+"""The word spans of each passage, kept by triggers whatever writes the passage."""
+
+import pytest
+from django.db import connection
+
+from corpus.models import Passage, PassageWords
+
+pytestmark = pytest.mark.django_db
+
+
+def spans_of(passage: Passage) -> list[int]:
+    return PassageWords.objects.get(passage=passage).spans
+
+
+def test_spans_follow_the_text(make_passage):
+    passage = make_passage("Miners struck.")
+    assert spans_of(passage) == [0, 6, 7, 13]
+
+    Passage.objects.filter(pk=passage.pk).update(text="The miners’ strike")
+    assert spans_of(passage) == [0, 3, 4, 11, 12, 18]
+
+    Passage.objects.filter(pk=passage.pk).update(heading="A new heading")
+    assert spans_of(passage) == [0, 3, 4, 11, 12, 18]
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM corpus_passage WHERE id = %s", [passage.pk])
+    assert not PassageWords.objects.filter(passage_id=passage.pk).exists()
+
+
+def test_truncating_passages_empties_them(make_passage):
+    make_passage("Miners struck.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # none pending, as TRUNCATE needs
+        cursor.execute("TRUNCATE corpus_passage CASCADE")
+    assert not PassageWords.objects.exists()
