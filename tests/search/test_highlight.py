@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from corpus.models import SEARCH_CONFIG, Passage
+from corpus.models import SEARCH_CONFIG, Passage, PassageWords
 from search.highlight import (
     Occurrences,
     Operand,
@@ -119,3 +119,12 @@ def test_words_only_in_the_heading_or_excluded_show_the_start(make_passage, quer
     Passage.objects.filter(pk=passage.pk).update(heading="A heading")
     [hit] = passage_search(query=query, filters=SearchFilters())
     assert hit.snippet == "Miners went on strike in the summer of 1989."
+
+
+def test_a_passage_without_its_word_spans_shows_its_text(make_passage):
+    """Only if its triggers were bypassed (a restore without them, say): no error."""
+    passage = make_passage("Miners went on strike in the summer of 1989.")
+    PassageWords.objects.filter(passage=passage).delete()
+    [hit] = passage_search(query="strike", filters=SearchFilters())
+    assert hit.snippet == "Miners went on strike in the summer of 1989."
+    assert [line.keyword for line in kwic_lines(query="strike", filters=SearchFilters())] == []
