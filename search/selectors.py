@@ -152,6 +152,18 @@ class MatchedPositions(RawSQL):
         super().__init__(self.SQL, (tree.lexemes, patterns), output_field=JSONField())
 
 
+# What a hit never shows of its source and chapter: 20 rows of them, JSON parsed and
+# all, were a tenth of a page's time.
+HIT_UNSHOWN_FIELDS = (
+    "source__venue",
+    "source__citation",
+    "source__filename",
+    "source__sha256",
+    "source__ingested_at",
+    "source__seeded",
+    "section__seeded",
+)
+
 # A passage's PassageWords.spans, for cutting its snippet.
 WORD_SPANS = RawSQL(
     f"SELECT spans FROM {PassageWords._meta.db_table} "
@@ -619,7 +631,7 @@ def _hit_passages(
     if passages is None:
         passages = (
             Passage.objects.select_related("source", "section")
-            .defer("search_vector")
+            .defer("search_vector", *HIT_UNSHOWN_FIELDS)
             .annotate(word_spans=WORD_SPANS)
         )
     rows = (

@@ -66,10 +66,12 @@ BEGIN
   RETURN NULL;
 END
 $$;
+-- DELETE, not TRUNCATE: a flush truncates both tables in one statement, and a
+-- TRUNCATE here would find corpus_passagewords in use by it.
 CREATE FUNCTION passage_words_empty() RETURNS trigger LANGUAGE plpgsql
 SET search_path FROM CURRENT AS $$
 BEGIN
-  TRUNCATE corpus_passagewords;
+  DELETE FROM corpus_passagewords;
   RETURN NULL;
 END
 $$;

@@ -27,9 +27,16 @@ def test_spans_follow_the_text(make_passage):
     assert not PassageWords.objects.filter(passage_id=passage.pk).exists()
 
 
-def test_truncating_passages_empties_them(make_passage):
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "TRUNCATE corpus_passage CASCADE",
+        "TRUNCATE corpus_passage, corpus_passagewords CASCADE",  # as a flush does
+    ],
+)
+def test_truncating_passages_empties_them(make_passage, statement):
     make_passage("Miners struck.")
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # none pending, as TRUNCATE needs
-        cursor.execute("TRUNCATE corpus_passage CASCADE")
+        cursor.execute(statement)
     assert not PassageWords.objects.exists()
