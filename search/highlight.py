@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from search.snippets import START_SEL, STOP_SEL
@@ -102,17 +102,16 @@ class _Parser:
         return token
 
     def disjunction(self) -> Node:
-        node = self.conjunction()
-        while (token := self.peek()) and token.group() == "|":
-            self.take()
-            node = Operation("|", node, self.conjunction())
-        return node
+        return self._chain("|", self.conjunction)
 
     def conjunction(self) -> Node:
-        node = self.phrase()
-        while (token := self.peek()) and token.group() == "&":
+        return self._chain("&", self.phrase)
+
+    def _chain(self, operator: str, operand: Callable[[], Node]) -> Node:
+        node = operand()
+        while (token := self.peek()) and token.group() == operator:
             self.take()
-            node = Operation("&", node, self.phrase())
+            node = Operation(operator, node, operand())
         return node
 
     def phrase(self) -> Node:
