@@ -1,9 +1,11 @@
 """The word spans of each passage, kept by triggers whatever writes the passage."""
 
+from importlib import import_module
+
 import pytest
 from django.db import connection
 
-from corpus.models import Passage, PassageWords
+from corpus.models import SEARCH_CONFIG, Passage, PassageWords
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +42,15 @@ def test_truncating_passages_empties_them(make_passage, statement):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # none pending, as TRUNCATE needs
         cursor.execute(statement)
     assert not PassageWords.objects.exists()
+
+
+def test_the_spans_number_the_token_types_the_configuration_maps():
+    """passage_word_spans lists them; a change to the mapping must change it too."""
+    migration = import_module("corpus.migrations.0006_passage_words")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT maptokentype FROM pg_ts_config_map WHERE mapcfg = %s::regconfig",
+            [SEARCH_CONFIG],
+        )
+        mapped = {row[0] for row in cursor.fetchall()}
+    assert mapped == {int(n) for n in migration.POSITIONED_TYPES.strip("{}").split(",")}
