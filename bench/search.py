@@ -16,6 +16,10 @@ their themes, snippets and glossary terms, and both facets (and, for a word noth
 matches, the search for the closest corpus word instead). The concordance is timed
 twice: its first look (lines computed) and a later page (lines cached). The vocabulary behind the
 suggestions is rebuilt for each corpus, and the time that takes is printed.
+
+The classes are timed in rounds (one run of each, then again), each round with a fixed
+piece of Python beside them, and the report says how much slower than its best the host
+ran meanwhile: this machine's speed drifts by up to half within a minute.
 """
 
 from __future__ import annotations
@@ -290,25 +294,54 @@ def cases() -> list[tuple[str, object, str, SearchFilters]]:
     return found
 
 
-def bench_all(*, runs: int) -> list[tuple[Timing, object, str, SearchFilters]]:
-    results = []
-    for label, run, query, filters in cases():
-        matches = run(query=query, filters=filters)  # warms the cache
-        samples = []
-        for _ in range(runs):
+def bench_all(*, runs: int) -> tuple[list[tuple[Timing, object, str, SearchFilters]], list[float]]:
+    """Each case ``runs`` times, in rounds of one run of every case, and the host's speed.
+
+    This machine's host speeds it up and slows it down by half over tens of seconds.
+    Rounds spread that over every class alike, so that classes compare within a run;
+    and each round also times a fixed piece of pure Python (FIXED_WORK), whose spread
+    says how busy the host was while the classes were timed.
+    """
+    found = cases()
+    matches = [run(query=query, filters=filters) for _, run, query, filters in found]  # warm
+    samples: list[list[float]] = [[] for _ in found]
+    host: list[float] = []
+    for _ in range(runs):
+        host.append(fixed_work())
+        for (_, run, query, filters), taken in zip(found, samples, strict=True):
             started = time.perf_counter()
             run(query=query, filters=filters)
-            samples.append((time.perf_counter() - started) * 1000)
-        p95 = statistics.quantiles(samples, n=20, method="inclusive")[-1]
-        timing = Timing(label=label, matches=matches, p50=statistics.median(samples), p95=p95)
+            taken.append((time.perf_counter() - started) * 1000)
+    results = []
+    for (label, run, query, filters), count, taken in zip(found, matches, samples, strict=True):
+        p95 = statistics.quantiles(taken, n=20, method="inclusive")[-1]
+        timing = Timing(label=label, matches=count, p50=statistics.median(taken), p95=p95)
         results.append((timing, run, query, filters))
-    return results
+    return results, host
 
 
-def report(title: str, results: list) -> None:
+FIXED_WORK = 500_000
+
+
+def fixed_work() -> float:
+    """Milliseconds for FIXED_WORK rounds of a pure-Python loop."""
+    started = time.perf_counter()
+    total = 0
+    for n in range(FIXED_WORK):
+        total += n * n
+    return (time.perf_counter() - started) * 1000
+
+
+def report(title: str, measured: tuple[list, list[float]]) -> None:
+    results, host = measured
     timings = [timing for timing, *_ in results]
     baseline = timings[0].p50
     print(f"\n{title}")
+    print(
+        f"Host: a fixed piece of Python took {min(host):.1f} ms at best, "
+        f"{statistics.median(host):.1f} at the median: the host ran "
+        f"{statistics.median(host) / min(host):.2f} times slower than its best, typically."
+    )
     print(f"{'query class':32} {'matches':>8} {'p50 ms':>8} {'p95 ms':>8} {'× rare':>7}")
     for timing in timings:
         print(
