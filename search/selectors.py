@@ -148,7 +148,7 @@ class MatchedPositions(RawSQL):
     """
 
     def __init__(self, tree: QueryTree) -> None:
-        patterns = [_like_escaped(prefix) + "%" for prefix in tree.prefixes]
+        patterns = [connection.ops.prep_for_like_query(prefix) + "%" for prefix in tree.prefixes]
         super().__init__(self.SQL, (tree.lexemes, patterns), output_field=JSONField())
 
 
@@ -171,10 +171,6 @@ WORD_SPANS = RawSQL(
     (),
     output_field=ArrayField(IntegerField()),
 )
-
-
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class AnyOf(Func):
@@ -322,10 +318,15 @@ def query_terms(*, query: str | CompiledQuery) -> str:
     query = compiled(query)
     if not query:
         return ""
-    sql, params = TsQuery(query).as_sql(None, connection)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT querytree({sql})", params)
+        cursor.execute(*_query_tree_sql(query))
         return cursor.fetchone()[0]
+
+
+def _query_tree_sql(query: CompiledQuery) -> tuple[str, list]:
+    """``SELECT querytree(...)`` of the query (not empty): its searchable part."""
+    sql, params = TsQuery(query).as_sql(None, connection)
+    return f"SELECT querytree({sql})", list(params)
 
 
 def passage_search(
@@ -598,13 +599,13 @@ def ranked_hits(
         .values_list("pk", "rank", "source_id", "ordinal")[:limit]
     )
     sql, params = first_matches.query.sql_with_params()
-    tree_sql, tree_params = TsQuery(query).as_sql(None, connection)
+    tree_sql, tree_params = _query_tree_sql(query)
     with connection.cursor() as cursor:
         # Two statements, one round trip (client-side binding allows it). Best first,
         # then READING_ORDER.
         cursor.execute(
             f"""
-            SELECT querytree({tree_sql});
+            {tree_sql};
             SELECT hit.id, hit.rank, hit.source_id
             FROM ({sql}) AS hit (id, rank, source_id, ordinal)
             JOIN {Source._meta.db_table} source ON source.id = hit.source_id
