@@ -43,12 +43,11 @@ from search.selectors import (
     KWIC_CACHE,
     SearchFilters,
     glossary_expand,
-    glossary_terms_by_passage,
-    hits_with_themes,
     kwic_lines,
     passage_search,
     query_corrected,
     search_facets,
+    search_hits,
     spelling_suggestions,
 )
 from search.services import vocabulary_refresh
@@ -259,8 +258,7 @@ def search_page(*, query: str, filters: SearchFilters) -> int:
         compiled = query_corrected(query=compiled, suggestions=suggestions)
         results = passage_search(query=compiled, filters=filters)
     page = Paginator(results, HITS_PER_PAGE).page(1)
-    hits = hits_with_themes(items=page.object_list)
-    glossary_terms_by_passage(passage_ids=[hit.passage.pk for hit in hits])
+    search_hits(items=page.object_list)
     search_facets(query=compiled, filters=filters, results=results)
     return page.paginator.count
 

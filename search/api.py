@@ -16,9 +16,10 @@ from search.selectors import (
     KWIC_MAX_PASSAGES,
     RANK_CUTOFF,
     SearchHit,
-    hits_with_themes,
     kwic_lines,
+    passage_hit_list,
     passage_search,
+    search_hits,
     spelling_suggestions,
 )
 from search.serializers import (
@@ -168,7 +169,7 @@ class PassageList(ListAPIView):
         query = form.compiled_query
         results = passage_search(query=query, filters=form.filters)
         page = self.paginate_queryset(results)
-        hits = hits_with_themes(items=page)
+        hits = search_hits(items=page)
         suggestions = spelling_suggestions(query=query) if query else []
         response = self.get_paginated_response(self.get_serializer(hits, many=True).data)
         response.data |= {
@@ -181,14 +182,14 @@ class PassageList(ListAPIView):
 
 class PassageDetail(RetrieveAPIView):
     serializer_class = PassageSerializer
-    queryset = Passage.objects.select_related("source", "section").defer("search_vector")
+    queryset = passage_hit_list()
 
     @extend_schema(summary="One passage")
     def get(self, request, *args, **kwargs):
         return self.retrieve(request, *args, **kwargs)
 
     def get_object(self) -> SearchHit:
-        [hit] = hits_with_themes(items=[super().get_object()])
+        [hit] = search_hits(items=[super().get_object()])
         return hit
 
 

@@ -144,8 +144,36 @@ class Occurrences:
     spans: dict[int, tuple[int, int]]
 
     @classmethod
+    def from_stored(
+        cls,
+        stored: Mapping[str, Sequence[int]] | None,
+        *,
+        heading_words: int,
+        word_spans: Sequence[int] | None,
+    ) -> Occurrences:
+        """From ``{lexeme: [position, ...]}`` as the passage's stored vector has them
+        (selectors.MatchedPositions): the heading's ``heading_words`` first, then the
+        text's; ``word_spans`` the text's words' (PassageWords.spans: none if the
+        passage's triggers were bypassed, and then nothing is found)."""
+        word_spans = word_spans or ()
+        words = len(word_spans) // 2
+        positions: dict[str, list[int]] = {}
+        for lexeme, found in (stored or {}).items():
+            in_text = [at - heading_words for at in found if 0 < at - heading_words <= words]
+            if in_text:
+                positions[lexeme] = in_text
+        return cls(
+            positions=positions,
+            spans={
+                at: (word_spans[2 * at - 2], word_spans[2 * at - 1])
+                for found in positions.values()
+                for at in found
+            },
+        )
+
+    @classmethod
     def from_rows(cls, rows: Mapping[str, Sequence[Sequence[int]]] | None) -> Occurrences:
-        """From ``{lexeme: [[position, start, end], ...]}`` (selectors.MatchedPositions)."""
+        """From ``{lexeme: [[position, start, end], ...]}`` (selectors.MatchedSpans)."""
         rows = rows or {}
         return cls(
             positions={lexeme: [row[0] for row in found] for lexeme, found in rows.items()},

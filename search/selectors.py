@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -121,35 +121,82 @@ class SearchFacets:
     sources: list[FacetCount]
 
 
-class MatchedPositions(RawSQL):
-    """A passage's text positions of the tree's lexemes and of the words its prefixes
-    start, each with the characters it covers (PassageWords), as
-    ``{lexeme: [[position, start, end], ...]}`` (NULL if none): highlight.Occurrences.
+PASSAGE_VECTOR = f"{Passage._meta.db_table}.search_vector"
 
-    The stored vector holds the heading's positions (weight A) and then the text's
-    (weight B), shifted past the heading's last: the shift is taken off again.
+# The stored vector holds the heading's positions (weight A) and then the text's
+# (weight B), shifted past the heading's last position: this one.
+HEADING_WORDS = RawSQL(
+    f"""
+    (SELECT coalesce(max(position), 0)
+     FROM unnest(ts_filter({PASSAGE_VECTOR}, '{{a}}')) AS entry,
+          unnest(entry.positions) AS position)
+    """,
+    (),
+    output_field=IntegerField(),
+)
+
+
+def _tree_lexemes_only(tree: QueryTree) -> tuple[str, list]:
+    """SQL and its parameters: the passage's stored vector with only the ``tree``'s
+    lexemes and the words its prefixes start.
+
+    What is not them is deleted from the vector (ts_delete twice): unnesting the whole
+    vector to pick them out made and dropped a row for each of its lexemes, most of
+    the time a page's 20 snippets took in the database.
     """
+    wanted, params = "%s::text[]", [tree.lexemes]
+    if tree.prefixes:
+        wanted += (
+            f" || array(SELECT lexeme FROM unnest(tsvector_to_array({PASSAGE_VECTOR})) AS lexeme"
+            " WHERE lexeme LIKE ANY(%s::text[]))"
+        )
+        prep = connection.ops.prep_for_like_query
+        params.append([prep(prefix) + "%" for prefix in tree.prefixes])
+    others = f"tsvector_to_array(ts_delete({PASSAGE_VECTOR}, {wanted}))"
+    return f"ts_delete({PASSAGE_VECTOR}, {others})", params
+
+
+class MatchedPositions(RawSQL):
+    """Where a passage's stored vector has the ``tree``'s lexemes and the words its
+    prefixes start, as ``{lexeme: [position, ...]}`` (NULL if nowhere): the heading's
+    positions and the text's shifted past them (HEADING_WORDS), for
+    highlight.Occurrences.from_stored."""
+
+    def __init__(self, tree: QueryTree) -> None:
+        only, params = _tree_lexemes_only(tree)
+        super().__init__(
+            f"(SELECT jsonb_object_agg(lexeme, positions) FROM unnest({only}))",
+            params,
+            output_field=JSONField(),
+        )
+
+
+class MatchedSpans(RawSQL):
+    """A passage's text positions of the ``tree``'s lexemes and of the words its
+    prefixes start, each with the characters it covers (PassageWords), as
+    ``{lexeme: [[position, start, end], ...]}`` (NULL if none), for
+    highlight.Occurrences.from_rows: what marking a passage needs without reading all
+    its word spans."""
 
     SQL = f"""
     (SELECT jsonb_object_agg(entry.lexeme, array(
               SELECT ARRAY[position, text.spans[2 * position - 1], text.spans[2 * position]]
               FROM (SELECT stored - heading.length AS position
                     FROM unnest(entry.positions) AS stored) AS found
+              WHERE position > 0
               ORDER BY position))
-     FROM unnest(ts_filter({Passage._meta.db_table}.search_vector, '{{b}}')) AS entry,
-          (SELECT coalesce(max(position), 0) AS length
-           FROM unnest(ts_filter({Passage._meta.db_table}.search_vector, '{{a}}')) AS entry,
-                unnest(entry.positions) AS position) AS heading,
+     FROM unnest({{only}}) AS entry,
+          (SELECT {HEADING_WORDS.sql} AS length) AS heading,
           -- A copy (the slice), OFFSET 0 to keep it one: the array is read from storage
           -- (and decompressed) once, not at every position.
           (SELECT words.spans[1:] AS spans FROM {PassageWords._meta.db_table} AS words
            WHERE words.passage_id = {Passage._meta.db_table}.id OFFSET 0) AS text
-     WHERE entry.lexeme = ANY(%s::text[]) OR entry.lexeme LIKE ANY(%s::text[]))
+     WHERE 'B' = ANY(entry.weights))
     """
 
     def __init__(self, tree: QueryTree) -> None:
-        patterns = [connection.ops.prep_for_like_query(prefix) + "%" for prefix in tree.prefixes]
-        super().__init__(self.SQL, (tree.lexemes, patterns), output_field=JSONField())
+        only, params = _tree_lexemes_only(tree)
+        super().__init__(self.SQL.replace("{only}", only), params, output_field=JSONField())
 
 
 # What a hit never shows of its source and chapter: 20 rows of them, JSON parsed and
@@ -162,6 +209,33 @@ HIT_UNSHOWN_FIELDS = (
     "source__ingested_at",
     "source__seeded",
     "section__seeded",
+)
+
+# What a hit shows beside its text, read with the page's passages rather than by a query
+# each (two of the eight a search page sent): the themes anyone has tagged the passage
+# with, in codebook order, as [[id, slug, name], ...]; and the glossary entries it uses in
+# any of their forms, as [[slug, term, translation, definition], ...].
+HIT_THEMES = RawSQL(
+    f"""
+    (SELECT coalesce(jsonb_agg(jsonb_build_array(theme.id, theme.slug, theme.name)
+                               ORDER BY theme."order", theme.name), '[]')
+     FROM {Theme._meta.db_table} AS theme
+     WHERE theme.id IN (SELECT tag.theme_id FROM {Tag._meta.db_table} AS tag
+                        WHERE tag.passage_id = {Passage._meta.db_table}.id))
+    """,
+    (),
+    output_field=JSONField(),
+)
+HIT_GLOSSARY = RawSQL(
+    f"""
+    (SELECT coalesce(jsonb_agg(jsonb_build_array(glossary.slug, glossary.term,
+                                                 glossary.translation, glossary.definition)
+                               ORDER BY glossary.term), '[]')
+     FROM {GlossaryTerm._meta.db_table} AS glossary
+     WHERE {Passage._meta.db_table}.search_vector @@ ANY(glossary.form_queries))
+    """,
+    (),
+    output_field=JSONField(),
 )
 
 # A passage's PassageWords.spans, for cutting its snippet.
@@ -205,6 +279,23 @@ class Hit(NamedTuple):
     source_id: int
 
 
+class ThemeChip(NamedTuple):
+    """A theme a hit is tagged with, as its chip shows it."""
+
+    pk: int
+    slug: str
+    name: str
+
+
+class GlossaryLink(NamedTuple):
+    """A glossary entry a hit uses, as its link to the glossary shows it."""
+
+    slug: str
+    term: str
+    translation: str
+    definition: str
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """A passage as a search lists it.
@@ -212,14 +303,26 @@ class SearchHit:
     ``rank`` (None without a query) is the passage's relevance (see passage_search);
     ``snippet`` HTML-safe text around the matches, with ``<mark>``s, and
     ``marked_words`` the words marked in it, as printed (None and () without a query);
-    ``themes`` those anyone has tagged the passage with, in codebook order.
+    ``themes`` those anyone has tagged the passage with, in codebook order;
+    ``glossary`` the glossary entries it uses, by term.
     """
 
     passage: Passage
     rank: float | None = None
     snippet: SafeString | None = None
     marked_words: tuple[str, ...] = ()
-    themes: tuple[Theme, ...] = ()
+    themes: tuple[ThemeChip, ...] = ()
+    glossary: tuple[GlossaryLink, ...] = ()
+
+    @classmethod
+    def of(cls, passage: Passage, **ranking) -> SearchHit:
+        """The hit of a passage from passage_hit_list (with its themes and glossary)."""
+        return cls(
+            passage=passage,
+            themes=tuple(map(ThemeChip._make, passage.hit_themes)),
+            glossary=tuple(map(GlossaryLink._make, passage.hit_glossary)),
+            **ranking,
+        )
 
 
 class RankedMatches(Sequence[SearchHit]):
@@ -278,13 +381,19 @@ class RankedMatches(Sequence[SearchHit]):
         return self._ranking.tree
 
     def _search_hits(self, hits: Sequence[Hit]) -> list[SearchHit]:
-        """``hits`` with their passages and snippets: one query."""
+        """``hits`` with their passages, snippets, themes and glossary entries: one query."""
         hits_with_snippets = []
-        for hit, passage in _hit_passages(hits, tree=self.tree):
-            marked_text = _snippet(passage, self.tree, Occurrences.from_rows(passage.matched))
+        passages = passage_hit_list().annotate(
+            word_spans=WORD_SPANS, heading_words=HEADING_WORDS, matched=MatchedPositions(self.tree)
+        )
+        for hit, passage in _hit_passages(hits, passages=passages):
+            found = Occurrences.from_stored(
+                passage.matched, heading_words=passage.heading_words, word_spans=passage.word_spans
+            )
+            marked_text = _snippet(passage, self.tree, found)
             hits_with_snippets.append(
-                SearchHit(
-                    passage=passage,
+                SearchHit.of(
+                    passage,
                     rank=hit.rank,
                     snippet=highlight_html(marked_text),
                     marked_words=tuple(marked_words(marked_text)),
@@ -335,7 +444,7 @@ def passage_search(
     """Passages that match ``query`` (web-search syntax) and ``filters``.
 
     Without a query: a queryset of every passage that passes the filters, in reading
-    order (hits_with_themes makes a page of them SearchHits).
+    order (search_hits makes a page of them SearchHits).
 
     With one: RankedMatches, best first by ``rank``, ``ts_rank_cd`` (cover density:
     words close together count more) over the stored ``search_vector``, weighted by
@@ -353,11 +462,20 @@ def passage_search(
     query = compiled(query)
     if query:
         return RankedMatches(query=query, filters=filters)
+    return passage_hit_list(passages=_matching(query=query, filters=filters)).order_by(
+        *READING_ORDER
+    )
+
+
+def passage_hit_list(*, passages: QuerySet[Passage] | None = None) -> QuerySet[Passage]:
+    """``passages`` (by default all) with what SearchHit.of needs: their source and
+    chapter, themes and glossary entries."""
+    if passages is None:
+        passages = Passage.objects.all()
     return (
-        _matching(query=query, filters=filters)
-        .select_related("source", "section")
-        .defer("search_vector")
-        .order_by(*READING_ORDER)
+        passages.select_related("source", "section")
+        .defer("search_vector", *HIT_UNSHOWN_FIELDS)
+        .annotate(hit_themes=HIT_THEMES, hit_glossary=HIT_GLOSSARY)
     )
 
 
@@ -460,33 +578,13 @@ def _same_search(
     return None
 
 
-def hits_with_themes(*, items: Sequence[Passage | SearchHit]) -> list[SearchHit]:
-    """The passages or hits of one page as SearchHits with their ``themes`` (one query).
+def search_hits(*, items: Sequence[Passage | SearchHit]) -> list[SearchHit]:
+    """The passages or hits of one page as SearchHits (no query).
 
-    A passage listed without a query becomes a hit without rank or snippet.
+    A passage listed without a query (passage_search, passage_hit_list) becomes a hit
+    without rank or snippet.
     """
-    hits = [item if isinstance(item, SearchHit) else SearchHit(passage=item) for item in items]
-    themes = themes_by_passage(passage_ids=[hit.passage.pk for hit in hits])
-    return [replace(hit, themes=tuple(themes.get(hit.passage.pk, ()))) for hit in hits]
-
-
-def themes_by_passage(*, passage_ids: Sequence[int]) -> dict[int, list[Theme]]:
-    """The themes each passage is tagged with, by anyone, in codebook order."""
-    rows = Theme.objects.raw(THEMES_OF_PASSAGES_SQL, {"ids": _array_literal(passage_ids)})
-    themes: dict[int, list[Theme]] = defaultdict(list)
-    for theme in rows:
-        themes[theme.passage_id].append(theme)
-    return themes
-
-
-# Raw for the same reason as THEME_COUNTS_SQL (1.5 ms of compiling a join and DISTINCT).
-THEMES_OF_PASSAGES_SQL = f"""
-SELECT theme.*, tagged.passage_id
-FROM {Theme._meta.db_table} AS theme
-JOIN (SELECT DISTINCT theme_id, passage_id FROM {Tag._meta.db_table}
-      WHERE passage_id = ANY(%(ids)s::bigint[])) AS tagged ON tagged.theme_id = theme.id
-ORDER BY theme."order", theme.name
-"""
+    return [item if isinstance(item, SearchHit) else SearchHit.of(item) for item in items]
 
 
 def kwic_lines(
@@ -552,10 +650,9 @@ def _kwic_lines(
     # read once (prefetched), not once per passage (selected with it).
     passages = _hit_passages(
         hits[:KWIC_MAX_PASSAGES],
-        tree=tree,
-        passages=Passage.objects.only("ordinal", "source", "section", "text").prefetch_related(
-            "source", "section"
-        ),
+        passages=Passage.objects.only("ordinal", "source", "section", "text")
+        .prefetch_related("source", "section")
+        .annotate(matched=MatchedSpans(tree)),
     )
     lines = []
     for _, passage in passages:
@@ -619,27 +716,16 @@ def ranked_hits(
 
 
 def _hit_passages(
-    hits: Sequence[Hit], *, tree: QueryTree, passages: QuerySet[Passage] | None = None
+    hits: Sequence[Hit], *, passages: QuerySet[Passage]
 ) -> list[tuple[Hit, Passage]]:
-    """Each of ``hits`` with its passage, in that order, with ``matched``: where the
-    ``tree``'s words are in its text (MatchedPositions).
+    """Each of ``hits`` with its passage from ``passages``, in that order.
 
-    One query (none for no hits), or more if ``passages`` (by default every field and
-    the source and section) prefetches. A passage deleted since it was ranked is left out.
+    One query (none for no hits), or more if ``passages`` prefetches. A passage deleted
+    since it was ranked is left out.
     """
     if not hits:
         return []
-    if passages is None:
-        passages = (
-            Passage.objects.select_related("source", "section")
-            .defer("search_vector", *HIT_UNSHOWN_FIELDS)
-            .annotate(word_spans=WORD_SPANS)
-        )
-    rows = (
-        passages.filter(AnyOf(F("pk"), [hit.pk for hit in hits]))
-        .annotate(matched=MatchedPositions(tree))
-        .order_by()  # put in the hits' order below
-    )
+    rows = passages.filter(AnyOf(F("pk"), [hit.pk for hit in hits])).order_by()
     by_pk = {passage.pk: passage for passage in rows}
     return [(hit, by_pk[hit.pk]) for hit in hits if hit.pk in by_pk]
 
@@ -804,30 +890,6 @@ def _glossary_candidates(groups: tuple[tuple[Term, ...], ...]) -> list[_Candidat
                 text = " ".join(group[0].text for group in groups[first : last + 1])
                 candidates.append(_Candidate(first=first, last=last, term=None, text=text))
     return candidates
-
-
-# Each passage's vector is read (and decompressed) once, not once per entry: OFFSET 0
-# keeps that subquery apart.
-GLOSSARY_IN_PASSAGES_SQL = f"""
-SELECT glossary.*, passage.id AS passage_id
-FROM {GlossaryTerm._meta.db_table} AS glossary
-JOIN (
-  SELECT id, search_vector || ''::tsvector AS vector FROM {Passage._meta.db_table}
-  WHERE id = ANY(%(ids)s::bigint[]) OFFSET 0
-) AS passage ON passage.vector @@ ANY(glossary.form_queries)
-ORDER BY glossary.term
-"""
-
-
-def glossary_terms_by_passage(*, passage_ids: Sequence[int]) -> dict[int, list[GlossaryTerm]]:
-    """The glossary terms each passage uses, in any of their forms (one query)."""
-    if not passage_ids:
-        return {}
-    rows = GlossaryTerm.objects.raw(GLOSSARY_IN_PASSAGES_SQL, {"ids": list(map(int, passage_ids))})
-    terms: dict[int, list[GlossaryTerm]] = defaultdict(list)
-    for term in rows:
-        terms[term.passage_id].append(term)
-    return terms
 
 
 def glossary_list() -> QuerySet[GlossaryTerm]:

@@ -13,12 +13,11 @@ from search.selectors import (
     Suggestion,
     WordCount,
     glossary_list,
-    glossary_terms_by_passage,
-    hits_with_themes,
     kwic_lines,
     passage_search,
     query_corrected,
     search_facets,
+    search_hits,
     spelling_suggestions,
 )
 
@@ -55,10 +54,7 @@ def search(request: HttpRequest) -> HttpResponse:
             page = Paginator(lines, KWIC_LINES_PER_PAGE).get_page(request.GET.get("page"))
         else:
             page = Paginator(results, HITS_PER_PAGE).get_page(request.GET.get("page"))
-            page.object_list = hits_with_themes(items=page.object_list)
-            context["glossary_by_passage"] = glossary_terms_by_passage(
-                passage_ids=[hit.passage.pk for hit in page.object_list]
-            )
+            page.object_list = search_hits(items=page.object_list)
         context |= {
             "page": page,
             "facets": search_facets(query=query, filters=filters, results=results),

@@ -15,8 +15,3 @@ def reading_url(context, passage: Passage, words: Sequence[str]) -> str:
     params.append(("back", context["request"].get_full_path()))
     return f"{passage.get_absolute_url()}?{urlencode(params)}"
 
-
-@register.filter
-def entries_for(by_passage: dict, passage: Passage) -> list:
-    """``by_passage[passage.pk]``, or nothing."""
-    return by_passage.get(passage.pk, []) if by_passage else []

@@ -80,6 +80,17 @@ def test_occurrences_come_from_the_rows_selectors_give():
     assert Occurrences.from_rows(None) == Occurrences(positions={}, spans={})
 
 
+def test_occurrences_come_from_the_stored_positions_and_the_word_spans():
+    # A two-word heading ("worker" at 2), then "Shock workers" (3 and 4 as stored).
+    stored = {"worker": [2, 4], "shock": [3]}
+    found = Occurrences.from_stored(stored, heading_words=2, word_spans=[0, 5, 6, 13])
+    assert found.positions == {"worker": [2], "shock": [1]}
+    assert found.spans == {2: (6, 13), 1: (0, 5)}
+    assert Occurrences.from_stored(None, heading_words=0, word_spans=[0, 5]).positions == {}
+    # Without its word spans (triggers bypassed) a passage has nothing to mark.
+    assert Occurrences.from_stored(stored, heading_words=2, word_spans=None).spans == {}
+
+
 def test_fragments_hold_the_most_matches_in_text_order():
     found = [(3, 3), (40, 40), (42, 42), (44, 44), (90, 90)]
     windows = fragments(100, found, max_words=25, max_fragments=2, lead=6)

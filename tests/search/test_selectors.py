@@ -10,11 +10,11 @@ from search.selectors import (
     SearchFilters,
     SearchHit,
     clean_text,
-    hits_with_themes,
     kwic_lines,
     passage_search,
     query_terms,
     search_facets,
+    search_hits,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_empty_query_lists_in_reading_order(corpus):
     crowley = Source.objects.get(slug="crowley")
     listed = found("", source=crowley)
     assert listed == [corpus["strike"], corpus["union"], corpus["note"]]
-    assert {hit.rank for hit in hits_with_themes(items=listed)} == {None}
+    assert {hit.rank for hit in search_hits(items=listed)} == {None}
 
 
 def test_filters(corpus, themes, researcher, other_researcher):
@@ -156,14 +156,14 @@ def test_hit_details_are_themes_and_escaped_snippets(make_passage, tag, themes, 
     tag(hostile, themes["workerism"], researcher)
     tag(hostile, themes["paternalism"], researcher)
 
-    [hit] = hits_with_themes(items=passage_search(query="strike", filters=SearchFilters()))
+    [hit] = search_hits(items=passage_search(query="strike", filters=SearchFilters()))
 
     assert hit.passage == hostile
     assert [theme.slug for theme in hit.themes] == ["paternalism", "workerism"]
     assert hit.snippet == (
         "Before &lt;script&gt;alert(1)&lt;/script&gt; the <mark>strike</mark> &amp; after."
     )
-    [listed] = hits_with_themes(items=found("", theme=themes["workerism"]))
+    [listed] = search_hits(items=found("", theme=themes["workerism"]))
     assert (listed.passage, listed.snippet, listed.marked_words) == (hostile, None, ())
 
 
@@ -234,14 +234,23 @@ def test_query_terms(query, terms):
     assert query_terms(query=query) == terms
 
 
-def test_themes_have_no_n_plus_one(corpus, django_assert_num_queries):
-    passages = found("")
-    with django_assert_num_queries(1):
-        hits_with_themes(items=passages)
-    ranked_page = passage_search(query="strike", filters=SearchFilters())[:20]
-    with django_assert_num_queries(1):  # the snippets came with the page
-        hits = hits_with_themes(items=ranked_page)
-    assert hits and all("<mark>" in hit.snippet for hit in hits)
+def test_hit_details_come_with_the_page(corpus, django_assert_num_queries):
+    def tagged(hits) -> dict[int, list[str]]:
+        return {hit.passage.pk: [theme.slug for theme in hit.themes] for hit in hits}
+
+    expected = {
+        passage.pk: list(
+            Theme.objects.filter(tags__passage=passage).distinct().values_list("slug", flat=True)
+        )
+        for passage in Passage.objects.all()
+    }
+    with django_assert_num_queries(1):  # the listed passages, with their themes
+        listed = search_hits(items=passage_search(query="", filters=SearchFilters())[:20])
+    assert tagged(listed) == expected and any(expected.values())
+    with django_assert_num_queries(2):  # the ranked ids, then the page and all it shows
+        ranked = search_hits(items=passage_search(query="strike", filters=SearchFilters())[:20])
+    assert ranked and all("<mark>" in hit.snippet for hit in ranked)
+    assert tagged(ranked) == {pk: expected[pk] for pk in tagged(ranked)}
 
 
 def test_ranked_matches_count_once_and_fetch_only_what_is_sliced(
@@ -275,8 +284,8 @@ def test_ranked_matches_page_like_a_queryset(make_passage, django_assert_num_que
         assert list(page) == everything[2:4]
     assert page.paginator.count == 5
     assert page.paginator.num_pages == 3
-    with django_assert_num_queries(1):  # themes only: the snippets came with the page
-        [hit, _] = hits_with_themes(items=page.object_list)
+    with django_assert_num_queries(0):  # the snippets and themes came with the page
+        [hit, _] = search_hits(items=page.object_list)
     assert "<mark>" in hit.snippet
 
 
