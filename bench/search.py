@@ -252,8 +252,8 @@ def describe() -> str:
 def search_page(*, query: str, filters: SearchFilters) -> int:
     """What the search page asks of the selectors; returns the number of matches."""
     compiled = glossary_expand(query=query_parse(query))
-    suggestions = spelling_suggestions(query=compiled)
     results = passage_search(query=compiled, filters=filters)
+    suggestions = spelling_suggestions(query=compiled, matches=len(results))
     if not len(results) and suggestions:
         compiled = query_corrected(query=compiled, suggestions=suggestions)
         results = passage_search(query=compiled, filters=filters)
@@ -274,8 +274,8 @@ def concordance_page(*, query: str, filters: SearchFilters) -> int:
     """What the search page's concordance view asks of the selectors, as when paging
     through or re-sorting lines the first look cached."""
     compiled = glossary_expand(query=query_parse(query))
-    spelling_suggestions(query=compiled)
     results = passage_search(query=compiled, filters=filters)
+    spelling_suggestions(query=compiled, matches=len(results))
     lines = kwic_lines(query=compiled, filters=filters, results=results)
     search_facets(query=compiled, filters=filters, results=results)
     return len(lines)

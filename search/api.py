@@ -170,7 +170,7 @@ class PassageList(ListAPIView):
         results = passage_search(query=query, filters=form.filters)
         page = self.paginate_queryset(results)
         hits = search_hits(items=page)
-        suggestions = spelling_suggestions(query=query) if query else []
+        suggestions = spelling_suggestions(query=query, matches=len(results)) if query else []
         response = self.get_paginated_response(self.get_serializer(hits, many=True).data)
         response.data |= {
             "approximate": getattr(results, "approximate", False),

@@ -911,10 +911,13 @@ SUGGESTIONS_SQL_PART = f"""
 (SELECT %(word{{n}})s AS typed, typed.passages, near.word, near.lexeme, near.passages,
         %(ord{{n}})s AS ord, near.closeness
  FROM (
+   SELECT (tsvector_to_array(to_tsvector(%(config)s::regconfig,
+           translate(%(word{{n}})s, %(printed)s, %(in_word)s))))[1] AS lexeme
+ ) AS typed_word
+ CROSS JOIN LATERAL (
    SELECT COALESCE(max(known.passages), 0) AS passages
    FROM {VocabularyWord._meta.db_table} AS known
-   WHERE known.lexeme = (tsvector_to_array(to_tsvector(%(config)s::regconfig,
-                          translate(%(word{{n}})s, %(printed)s, %(in_word)s))))[1]
+   WHERE known.lexeme = typed_word.lexeme
  ) AS typed
  CROSS JOIN LATERAL (
    SELECT word, lexeme, passages, similarity(letters, %(letters{{n}})s) AS closeness
@@ -923,7 +926,8 @@ SUGGESTIONS_SQL_PART = f"""
    ORDER BY closeness DESC, passages DESC
    LIMIT %(limit)s
  ) AS near
- WHERE typed.passages < %(few)s)
+ -- A stop word has no lexeme: it is searched for nowhere, so it is not misspelt.
+ WHERE typed_word.lexeme IS NOT NULL AND typed.passages < %(few)s)
 """
 
 
@@ -942,13 +946,24 @@ class Suggestion:
     alternatives: tuple[WordCount, ...]
 
 
-def spelling_suggestions(*, query: str | CompiledQuery) -> list[Suggestion]:
+def spelling_suggestions(*, query: str | CompiledQuery, matches: int = 0) -> list[Suggestion]:
     """For each plain word of ``query`` found in fewer than FEW_PASSAGES passages, the
     corpus words closest to it by trigram similarity (pg_trgm) that more passages
-    contain, best first (one query; none without plain words). Nothing while the
-    vocabulary (services.vocabulary_refresh) is empty.
+    contain, best first (one query; none without plain words to look up). Nothing for
+    stop words, nor while the vocabulary (services.vocabulary_refresh) is empty.
+
+    ``matches``: how many passages the query matched, if known. A word that the query
+    requires on its own is in every one of them, so with FEW_PASSAGES matches it is not
+    looked up: a common word's search then sends no query here.
     """
-    words = list(dict.fromkeys(word.casefold() for word in compiled(query).plain_words))
+    query = compiled(query)
+    required = {group[0].text for group in query.groups if len(group) == 1}
+    words = [
+        word
+        for word in query.plain_words
+        if matches < FEW_PASSAGES or word not in required
+    ]
+    words = list(dict.fromkeys(word.casefold() for word in words))
     if not words:
         return []
     params = {

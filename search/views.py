@@ -39,9 +39,9 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "kwic_passage_limit": KWIC_MAX_PASSAGES, "rank_cutoff": RANK_CUTOFF}
     if form.is_valid() and (form.query or form.filters):
         query, filters = form.compiled_query, form.filters
-        suggestions = spelling_suggestions(query=query) if query else []
         # Ranked once (if there is a query), for the hits or lines and both facets alike.
         results = passage_search(query=query, filters=filters)
+        suggestions = spelling_suggestions(query=query, matches=len(results)) if query else []
         if query and not len(results) and suggestions:
             # Nothing matches as typed: show what the closest corpus words find.
             query = query_corrected(query=query, suggestions=suggestions)

@@ -34,6 +34,22 @@ def test_a_rare_word_gets_close_corpus_words_with_counts(kuzbass):
     assert spelling_suggestions(query='"kuzbas" -kuzbas kuzbas*') == []
 
 
+def test_stop_words_are_not_misspelt(kuzbass):
+    """"the" is in no index: it must not be "corrected" to "they" or "theme"."""
+    assert spelling_suggestions(query="the miners of the kuzbass") == []
+    assert [suggestion.typed for suggestion in spelling_suggestions(query="the kuzbas")] == [
+        "kuzbas"
+    ]
+
+
+def test_words_every_match_has_are_not_looked_up(kuzbass, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert spelling_suggestions(query="kuzbass miners", matches=FEW_PASSAGES) == []
+    # Either word of an "or" may be the rare one.
+    [suggestion] = spelling_suggestions(query="kuzbas or miners", matches=FEW_PASSAGES + 2)
+    assert suggestion.typed == "kuzbas"
+
+
 def test_each_rare_word_gets_its_own_suggestions_in_the_order_typed(kuzbass):
     suggestions = spelling_suggestions(query="minrs kuzbas")
     assert [suggestion.typed for suggestion in suggestions] == ["minrs", "kuzbas"]
