@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple, overload
@@ -108,9 +108,26 @@ class SearchFilters:
         return self != SearchFilters()
 
 
+class ThemeChip(NamedTuple):
+    """A theme a hit is tagged with, as its chip shows it."""
+
+    pk: int
+    slug: str
+    name: str
+
+
+class SourceLabel(NamedTuple):
+    """A source as the source facet names it."""
+
+    pk: int
+    slug: str
+    authors: str
+    year: int
+
+
 @dataclass(frozen=True)
 class FacetCount:
-    item: Theme | Source
+    item: ThemeChip | SourceLabel
     count: int
     selected: bool
 
@@ -277,14 +294,6 @@ class Hit(NamedTuple):
     pk: int
     rank: float
     source_id: int
-
-
-class ThemeChip(NamedTuple):
-    """A theme a hit is tagged with, as its chip shows it."""
-
-    pk: int
-    slug: str
-    name: str
 
 
 class GlossaryLink(NamedTuple):
@@ -485,7 +494,7 @@ def search_facets(
     filters: SearchFilters,
     results: QuerySet[Passage] | RankedMatches | None = None,
 ) -> SearchFacets:
-    """How many passages the search finds per theme and per source.
+    """How many passages the search finds per theme and per source (one query).
 
     Each facet ignores its own filter (the source facet also ignores the section,
     which lies within one source), so a count is what choosing that value would give.
@@ -493,77 +502,84 @@ def search_facets(
 
     ``results``, what passage_search gave for this same search, spares searching
     again: a facet whose own filter is not set counts those very matches, so the
-    theme facet joins their ids and the source facet counts them in Python. Two
-    queries then (themes, sources); one more when the theme is set (for the ids of
-    the matches without it), one more when the source or section is.
+    theme facet joins their ids and the source facet counts them in Python.
     """
     query = compiled(query)
     ranked = _same_search(results, query=query, filters=filters)
-    themes = _theme_counts(query=query, filters=filters, ranked=ranked)
-    selected = filters.theme.slugs if filters.theme else ()
-
-    if ranked is not None and filters.source is None and filters.section is None:
-        source_counts = Counter(hit.source_id for hit in ranked.hits)
-    else:
+    statements = [_theme_counts_sql(query=query, filters=filters, ranked=ranked), (SOURCES_SQL, [])]
+    if ranked is None or filters.source or filters.section:
         source_matches = _matching(query=query, filters=replace(filters, source=None, section=None))
-        source_counts = dict(
-            source_matches.order_by().values_list("source").annotate(n=Count("pk"))
+        per_source = source_matches.order_by().values_list("source").annotate(n=Count("pk"))
+        statements.append(per_source.query.sql_with_params())
+    with connection.cursor() as cursor:
+        # One round trip (client-side binding allows several statements).
+        cursor.execute(
+            ";\n".join(sql for sql, _ in statements),
+            [param for _, params in statements for param in params],
         )
+        theme_counts = cursor.fetchall()
+        cursor.nextset()
+        sources = list(map(SourceLabel._make, cursor.fetchall()))
+        if len(statements) > 2:
+            cursor.nextset()
+            source_counts = dict(cursor.fetchall())
+        else:
+            source_counts = Counter(hit.source_id for hit in ranked.hits)
+    selected = filters.theme.slugs if filters.theme else ()
     return SearchFacets(
         themes=[
-            FacetCount(item=theme, count=theme.count, selected=theme.slug in selected)
-            for theme in themes
+            FacetCount(item=ThemeChip(*theme), count=count, selected=theme[1] in selected)
+            for *theme, count in theme_counts
         ],
         sources=[
             FacetCount(
                 item=source,
                 count=source_counts.get(source.pk, 0),
-                selected=source == filters.source,
+                selected=filters.source is not None and source.pk == filters.source.pk,
             )
-            for source in Source.objects.all()
+            for source in sources
         ],
     )
 
 
-def _theme_counts(
+def _theme_counts_sql(
     *, query: CompiledQuery, filters: SearchFilters, ranked: RankedMatches | None
-) -> Iterable[Theme]:
-    """Every theme with ``count``: how many matches, the theme filter aside, carry it.
+) -> tuple[str, list]:
+    """SQL and parameters for every theme (ThemeChip's fields) with how many matches,
+    the theme filter aside, carry it.
 
-    With a query, the ids of those matches (at most RANK_CUTOFF) go into the join's
-    condition, so that only their tags are joined and counted: the search's own ranked
-    ids when no theme filter is set, else one more query for them. A FILTER on the
-    count would join and sort every tag in the table first (45 ms at 30,000 tags), and
-    Django cannot put a subquery in a join condition. Without a query the matches
-    have no such bound, so they go in as a subquery after all.
+    The matches go into the join's condition, so that only their tags are joined and
+    counted: the search's own ranked ids when no theme filter is set, else a subquery
+    (at most RANK_CUTOFF with a query). A FILTER on the count would join and sort
+    every tag in the table first (45 ms at 30,000 tags).
     """
-    by_user = Q(tags__user=filters.tagged_by) if filters.tagged_by else Q()
-    unthemed = replace(filters, theme=None)
-    if not query:
-        matches = _matching(query=query, filters=unthemed).values("pk")
-        tagged = Q(tags__passage__in=matches) & by_user
-        return Theme.objects.annotate(count=Count("tags__passage", distinct=True, filter=tagged))
     if ranked is not None and filters.theme is None:
-        ids = [hit.pk for hit in ranked.hits]
+        ids = _array_literal([hit.pk for hit in ranked.hits])
+        matches, params = "SELECT unnest(%s::bigint[])", [ids]
     else:
-        found = _matching(query=query, filters=unthemed, cutoff=False).order_by()
-        ids = list(found.values_list("pk", flat=True)[:RANK_CUTOFF])
+        found = _matching(query=query, filters=replace(filters, theme=None), cutoff=False)
+        found = found.order_by().values("pk")
+        matches, params = (found[:RANK_CUTOFF] if query else found).query.sql_with_params()
     user = filters.tagged_by.pk if filters.tagged_by else None
-    return Theme.objects.raw(THEME_COUNTS_SQL, {"ids": _array_literal(ids), "user": user})
+    return THEME_COUNTS_SQL.replace("{matches}", matches), [*params, user, user]
 
 
 # Every theme with how many of the given passages carry it (by one user, if given), in
-# codebook order. Raw, as the ids go into the join's condition: Django compiles that
-# (a FilteredRelation) in 2 ms, a tenth of a search page.
+# codebook order. Raw, as the matches go into the join's condition.
 THEME_COUNTS_SQL = f"""
-SELECT theme.*, count(DISTINCT tag.passage_id) AS count
+SELECT theme.id, theme.slug, theme.name, count(DISTINCT tag.passage_id)
 FROM {Theme._meta.db_table} AS theme
 LEFT JOIN {Tag._meta.db_table} AS tag
-  ON tag.theme_id = theme.id AND tag.passage_id = ANY(%(ids)s::bigint[])
-     AND (%(user)s::integer IS NULL OR tag.user_id = %(user)s::integer)
+  ON tag.theme_id = theme.id AND tag.passage_id IN ({{matches}})
+     AND (%s::integer IS NULL OR tag.user_id = %s::integer)
 GROUP BY theme.id
 ORDER BY theme."order", theme.name
 """
+
+SOURCES_SQL = (
+    f"SELECT id, slug, authors, year FROM {Source._meta.db_table} "
+    f"ORDER BY {', '.join(Source._meta.ordering)}"
+)
 
 
 def _same_search(
