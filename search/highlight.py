@@ -20,8 +20,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-
-from search.snippets import START_SEL, STOP_SEL
+from html import escape
 
 # One position of the text's vector to another, inclusive: a word, or a phrase's words.
 Match = tuple[int, int]
@@ -227,15 +226,28 @@ def char_spans(
     return [(start, end) for start, end in spans]
 
 
-def marked(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> str:
-    """``text[start:end]`` with each span in it between search.snippets' sentinels."""
-    parts, cursor = [], start
-    for span_start, span_end in spans:
-        if span_start >= cursor and span_end <= end:
-            parts += [text[cursor:span_start], START_SEL, text[span_start:span_end], STOP_SEL]
-            cursor = span_end
-    parts.append(text[cursor:end])
-    return "".join(parts)
+def marked_html(
+    text: str, spans: Sequence[tuple[int, int]], cuts: Sequence[tuple[int, int]], *, delimiter: str
+) -> tuple[str, list[str]]:
+    """The ``cuts`` of ``text`` (each a start and end) escaped as HTML and joined by
+    ``delimiter``, with each of the ``spans`` in them in a ``<mark>``; and the marked
+    words, as printed, each once (in its first spelling).
+
+    Every character of the text is escaped, so a passage holding markup shows it as
+    text: the only tags are the marks put here.
+    """
+    pieces, words = [], {}
+    for start, end in cuts:
+        parts, cursor = [], start
+        for span_start, span_end in spans:
+            if span_start >= cursor and span_end <= end:
+                word = text[span_start:span_end]
+                parts += [escape(text[cursor:span_start]), "<mark>", escape(word), "</mark>"]
+                words.setdefault(word.casefold(), word)
+                cursor = span_end
+        parts.append(escape(text[cursor:end]))
+        pieces.append("".join(parts))
+    return escape(delimiter).join(pieces), list(words.values())
 
 
 def with_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
@@ -260,18 +272,16 @@ def fragments(
     if not found:
         return [(1, min(word_count, max_words))] if word_count else []
     starts = [start for start, _ in found]
+    latest_first = max(1, word_count - max_words + 1)
+    windows = []
+    for first in sorted({max(1, min(start - lead, latest_first)) for start in starts}):
+        last = min(word_count, first + max_words - 1)
+        windows.append((bisect_right(starts, last) - bisect_left(starts, first), first, last))
     chosen: list[Match] = []
-    for _ in range(max_fragments):
-        best: tuple[int, int, int] | None = None
-        for match_start in starts:
-            first = max(1, min(match_start - lead, word_count - max_words + 1))
-            last = min(word_count, first + max_words - 1)
-            if any(first <= taken[1] and last >= taken[0] for taken in chosen):
-                continue
-            held = bisect_right(starts, last) - bisect_left(starts, first)
-            if best is None or held > best[0]:
-                best = (held, first, last)
-        if best is None:
-            break
-        chosen.append(best[1:])
+    # The most matches first; of as many, the earliest.
+    for _, first, last in sorted(windows, key=lambda window: (-window[0], window[1])):
+        if all(last < taken_first or first > taken_last for taken_first, taken_last in chosen):
+            chosen.append((first, last))
+            if len(chosen) == max_fragments:
+                break
     return sorted(chosen)

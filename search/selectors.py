@@ -28,7 +28,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.expressions import RawSQL
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from annotations.models import Tag, Theme
 from annotations.theme_selectors import ThemeQuery, theme_query_of, theme_query_passages_q
@@ -40,7 +40,7 @@ from search.highlight import (
     QueryTree,
     char_spans,
     fragments,
-    marked,
+    marked_html,
     matches,
     query_tree,
     with_punctuation,
@@ -48,7 +48,6 @@ from search.highlight import (
 from search.kwic import KwicLine, occurrences, sort_lines
 from search.models import GlossaryTerm, VocabularyWord
 from search.query import CompiledQuery, Expansion, Term, TsQuery, query_parse, word_replaced
-from search.snippets import highlight_html, marked_words
 
 QUERY_MAX_LENGTH = 300
 
@@ -216,9 +215,12 @@ class MatchedSpans(RawSQL):
         super().__init__(self.SQL.replace("{only}", only), params, output_field=JSONField())
 
 
-# What a hit never shows of its source and chapter: 20 rows of them, JSON parsed and
-# all, were a tenth of a page's time.
+# What a hit never shows of its passage, source and chapter: 20 rows of them, JSON
+# parsed and all, were a tenth of a page's time.
 HIT_UNSHOWN_FIELDS = (
+    "search_vector",
+    "heading",
+    "note_markers",
     "source__venue",
     "source__citation",
     "source__filename",
@@ -399,14 +401,9 @@ class RankedMatches(Sequence[SearchHit]):
             found = Occurrences.from_stored(
                 passage.matched, heading_words=passage.heading_words, word_spans=passage.word_spans
             )
-            marked_text = _snippet(passage, self.tree, found)
+            snippet, words = _snippet(passage, self.tree, found)
             hits_with_snippets.append(
-                SearchHit.of(
-                    passage,
-                    rank=hit.rank,
-                    snippet=highlight_html(marked_text),
-                    marked_words=tuple(marked_words(marked_text)),
-                )
+                SearchHit.of(passage, rank=hit.rank, snippet=snippet, marked_words=words)
             )
         return hits_with_snippets
 
@@ -416,7 +413,7 @@ def clean_text(text: str) -> str:
 
     Unicode category C covers NUL (Postgres rejects it in text), other control and
     format characters, lone surrogates (which cannot be encoded to send) and private
-    use, where the highlight sentinels live.
+    use, which no search means.
     """
     kept = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in text)
     return " ".join(kept.split())
@@ -483,7 +480,7 @@ def passage_hit_list(*, passages: QuerySet[Passage] | None = None) -> QuerySet[P
         passages = Passage.objects.all()
     return (
         passages.select_related("source", "section")
-        .defer("search_vector", *HIT_UNSHOWN_FIELDS)
+        .defer(*HIT_UNSHOWN_FIELDS)
         .annotate(hit_themes=HIT_THEMES, hit_glossary=HIT_GLOSSARY)
     )
 
@@ -785,9 +782,11 @@ def _matching(
     return passages
 
 
-def _snippet(passage: Passage, tree: QueryTree, occurrences: Occurrences) -> str:
-    """The passage's text around the ``tree``'s matches, marked with search.snippets'
-    sentinels."""
+def _snippet(
+    passage: Passage, tree: QueryTree, occurrences: Occurrences
+) -> tuple[SafeString, tuple[str, ...]]:
+    """The passage's text around the ``tree``'s matches, as HTML with ``<mark>``s, and
+    the words marked in it, as printed."""
     found = matches(tree, occurrences.positions)
     word_spans = passage.word_spans or []  # none only if its triggers were bypassed
     windows = fragments(
@@ -797,17 +796,15 @@ def _snippet(passage: Passage, tree: QueryTree, occurrences: Occurrences) -> str
         max_fragments=SNIPPET_FRAGMENTS,
         lead=SNIPPET_LEAD,
     )
-    if not windows:
-        return passage.text
-    text, spans = passage.text, char_spans(occurrences.spans, found)
-    return FRAGMENT_DELIMITER.join(
-        marked(
-            text,
-            spans,
-            *with_punctuation(text, word_spans[2 * first - 2], word_spans[2 * last - 1]),
-        )
+    text = passage.text
+    cuts = [
+        with_punctuation(text, word_spans[2 * first - 2], word_spans[2 * last - 1])
         for first, last in windows
+    ] or [(0, len(text))]
+    html, words = marked_html(
+        text, char_spans(occurrences.spans, found), cuts, delimiter=FRAGMENT_DELIMITER
     )
+    return mark_safe(html), tuple(words)  # noqa: S308 (marked_html escapes the text)
 
 
 # --- The glossary ------------------------------------------------------------------
