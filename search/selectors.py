@@ -231,9 +231,9 @@ HIT_UNSHOWN_FIELDS = (
 )
 
 # What a hit shows beside its text, read with the page's passages rather than by a query
-# each (two of the eight a search page sent): the themes anyone has tagged the passage
-# with, in codebook order, as [[id, slug, name], ...]; and the glossary entries it uses in
-# any of their forms, as [[slug, term, translation, definition], ...].
+# each: the themes anyone has tagged the passage with, in codebook order, as
+# [[id, slug, name], ...]; and the glossary entries it uses in any of their forms, as
+# [[slug, term, translation, definition], ...].
 HIT_THEMES = RawSQL(
     f"""
     (SELECT coalesce(jsonb_agg(jsonb_build_array(theme.id, theme.slug, theme.name)
@@ -503,8 +503,9 @@ def search_facets(
     """
     query = compiled(query)
     ranked = _same_search(results, query=query, filters=filters)
+    counted_by_source = ranked is not None and filters.source is None and filters.section is None
     statements = [_theme_counts_sql(query=query, filters=filters, ranked=ranked), (SOURCES_SQL, [])]
-    if ranked is None or filters.source or filters.section:
+    if not counted_by_source:
         source_matches = _matching(query=query, filters=replace(filters, source=None, section=None))
         per_source = source_matches.order_by().values_list("source").annotate(n=Count("pk"))
         statements.append(per_source.query.sql_with_params())
@@ -517,11 +518,11 @@ def search_facets(
         theme_counts = cursor.fetchall()
         cursor.nextset()
         sources = list(map(SourceLabel._make, cursor.fetchall()))
-        if len(statements) > 2:
+        if counted_by_source:
+            source_counts = Counter(hit.source_id for hit in ranked.hits)
+        else:
             cursor.nextset()
             source_counts = dict(cursor.fetchall())
-        else:
-            source_counts = Counter(hit.source_id for hit in ranked.hits)
     selected = filters.theme.slugs if filters.theme else ()
     return SearchFacets(
         themes=[
