@@ -41,6 +41,15 @@ def test_hits_are_ranked_highlighted_and_linked_in_context(client, corpus):
     # Theme chips, and facet counts for the query.
     assert "Collective action" in html and "Paternalism" in html
     assert response.context["facets"].themes[0].count == 2  # paternalism
+    [hit] = [hit for hit in response.context["page"] if hit.passage == strike]
+    assert hit.themes
+    for chip in hit.themes:
+        assert (
+            f'<a class="theme-chip" href="?q=strikes&amp;theme={chip.slug}">'
+            f'<span class="swatch theme-{chip.pk}" aria-hidden="true"></span>{chip.name}</a>'
+        ) in html
+    crowley = next(facet for facet in response.context["facets"].sources if facet.count)
+    assert f'href="?q=strikes&amp;source={crowley.item.slug}">{crowley.item.authors}, ' in html
 
 
 def test_filters_keep_their_state_in_the_form(client, corpus, themes):
