@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -16,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchRank,
 )
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, models
 from django.db.models import (
     BooleanField,
     Count,
@@ -215,20 +216,14 @@ class MatchedSpans(RawSQL):
         super().__init__(self.SQL.replace("{only}", only), params, output_field=JSONField())
 
 
-# What a hit never shows of its passage, source and chapter: 20 rows of them, JSON
-# parsed and all, were a tenth of a page's time.
-HIT_UNSHOWN_FIELDS = (
-    "search_vector",
-    "heading",
-    "note_markers",
-    "source__venue",
-    "source__citation",
-    "source__filename",
-    "source__sha256",
-    "source__ingested_at",
-    "source__seeded",
-    "section__seeded",
-)
+# What a hit shows of its passage, source and chapter; the rest is never read (20 rows
+# of it, JSON parsed and all, were a tenth of a page's time).
+HIT_FIELDS = {
+    Passage: ("source", "section", "ordinal", "kind", "note_label", "text", "char_start",
+              "char_end", "word_count"),
+    Source: ("slug", "title", "authors", "year"),
+    Section: ("number", "title", "authors"),
+}
 
 # What a hit shows beside its text, read with the page's passages rather than by a query
 # each: the themes anyone has tagged the passage with, in codebook order, as
@@ -264,6 +259,32 @@ WORD_SPANS = RawSQL(
     (),
     output_field=ArrayField(IntegerField()),
 )
+
+
+def _loaded_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields of ``model`` a hit reads (HIT_FIELDS), in the model's order."""
+    shown = HIT_FIELDS[model]
+    return [
+        field for field in model._meta.concrete_fields if field.primary_key or field.name in shown
+    ]
+
+
+# The sources, chapters and passages a ranked page shows, with what a SearchHit needs
+# and {matched} (MatchedPositions), for passage ids given as one array. Composed once:
+# Django compiled the same queryset in 1-2 ms a page and built its rows in as long
+# again, a tenth of a common word's search.
+_PAGE_MODELS = [(model, _loaded_fields(model)) for model in (Source, Section, Passage)]
+_PAGE_COLUMNS = ", ".join(
+    f'{model._meta.db_table}."{field.column}"' for model, fields in _PAGE_MODELS for field in fields
+)
+RANKED_PAGE_SQL = f"""
+SELECT {_PAGE_COLUMNS},
+       {HIT_THEMES.sql}, {HIT_GLOSSARY.sql}, ({WORD_SPANS.sql}), {HEADING_WORDS.sql}, {{matched}}
+FROM {Passage._meta.db_table}
+JOIN {Source._meta.db_table} ON {Source._meta.db_table}.id = {Passage._meta.db_table}.source_id
+JOIN {Section._meta.db_table} ON {Section._meta.db_table}.id = {Passage._meta.db_table}.section_id
+WHERE {Passage._meta.db_table}.id = ANY(%s::bigint[])
+"""
 
 
 class AnyOf(Func):
@@ -326,12 +347,13 @@ class SearchHit:
     glossary: tuple[GlossaryLink, ...] = ()
 
     @classmethod
-    def of(cls, passage: Passage, **ranking) -> SearchHit:
-        """The hit of a passage from passage_hit_list (with its themes and glossary)."""
+    def of(cls, passage: Passage, *, themes: list, glossary: list, **ranking) -> SearchHit:
+        """The hit of a passage with its themes and glossary entries as HIT_THEMES and
+        HIT_GLOSSARY give them."""
         return cls(
             passage=passage,
-            themes=tuple(map(ThemeChip._make, passage.hit_themes)),
-            glossary=tuple(map(GlossaryLink._make, passage.hit_glossary)),
+            themes=tuple(map(ThemeChip._make, themes)),
+            glossary=tuple(map(GlossaryLink._make, glossary)),
             **ranking,
         )
 
@@ -392,20 +414,68 @@ class RankedMatches(Sequence[SearchHit]):
         return self._ranking.tree
 
     def _search_hits(self, hits: Sequence[Hit]) -> list[SearchHit]:
-        """``hits`` with their passages, snippets, themes and glossary entries: one query."""
-        hits_with_snippets = []
-        passages = passage_hit_list().annotate(
-            word_spans=WORD_SPANS, heading_words=HEADING_WORDS, matched=MatchedPositions(self.tree)
-        )
-        for hit, passage in _hit_passages(hits, passages=passages):
-            found = Occurrences.from_stored(
-                passage.matched, heading_words=passage.heading_words, word_spans=passage.word_spans
+        """``hits`` with their passages, snippets, themes and glossary entries: one query
+        (none for no hits). A passage deleted since it was ranked is left out."""
+        if not hits:
+            return []
+        matched = MatchedPositions(self.tree)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                RANKED_PAGE_SQL.replace("{matched}", matched.sql),
+                [*matched.params, _array_literal([hit.pk for hit in hits])],
             )
-            snippet, words = _snippet(passage, self.tree, found)
+            rows = {row.passage.pk: row for row in map(_PageRow.of, cursor.fetchall())}
+        hits_with_snippets = []
+        for hit in filter(lambda hit: hit.pk in rows, hits):
+            row = rows[hit.pk]
+            found = Occurrences.from_stored(
+                row.matched, heading_words=row.heading_words, word_spans=row.word_spans
+            )
+            snippet, words = _snippet(row.passage, row.word_spans, self.tree, found)
             hits_with_snippets.append(
-                SearchHit.of(passage, rank=hit.rank, snippet=snippet, marked_words=words)
+                SearchHit.of(
+                    row.passage,
+                    themes=row.themes,
+                    glossary=row.glossary,
+                    rank=hit.rank,
+                    snippet=snippet,
+                    marked_words=words,
+                )
             )
         return hits_with_snippets
+
+
+class _PageRow(NamedTuple):
+    """A row of RANKED_PAGE_SQL."""
+
+    passage: Passage
+    themes: list
+    glossary: list
+    word_spans: list[int] | None
+    heading_words: int
+    matched: dict[str, list[int]] | None
+
+    @classmethod
+    def of(cls, row: tuple) -> _PageRow:
+        values = iter(row)
+        source, section, passage = (
+            model.from_db(
+                connection.alias,
+                [field.attname for field in fields],
+                [next(values) for _ in fields],
+            )
+            for model, fields in _PAGE_MODELS
+        )
+        passage.source, passage.section = source, section
+        themes, glossary, word_spans, heading_words, matched = values
+        return cls(
+            passage=passage,
+            themes=json.loads(themes),
+            glossary=json.loads(glossary),
+            word_spans=word_spans,
+            heading_words=heading_words,
+            matched=json.loads(matched) if matched else None,
+        )
 
 
 def clean_text(text: str) -> str:
@@ -480,7 +550,11 @@ def passage_hit_list(*, passages: QuerySet[Passage] | None = None) -> QuerySet[P
         passages = Passage.objects.all()
     return (
         passages.select_related("source", "section")
-        .defer(*HIT_UNSHOWN_FIELDS)
+        .only(
+            *HIT_FIELDS[Passage],
+            *(f"source__{name}" for name in HIT_FIELDS[Source]),
+            *(f"section__{name}" for name in HIT_FIELDS[Section]),
+        )
         .annotate(hit_themes=HIT_THEMES, hit_glossary=HIT_GLOSSARY)
     )
 
@@ -598,7 +672,12 @@ def search_hits(*, items: Sequence[Passage | SearchHit]) -> list[SearchHit]:
     A passage listed without a query (passage_search, passage_hit_list) becomes a hit
     without rank or snippet.
     """
-    return [item if isinstance(item, SearchHit) else SearchHit.of(item) for item in items]
+    return [
+        item
+        if isinstance(item, SearchHit)
+        else SearchHit.of(item, themes=item.hit_themes, glossary=item.hit_glossary)
+        for item in items
+    ]
 
 
 def kwic_lines(
@@ -784,12 +863,12 @@ def _matching(
 
 
 def _snippet(
-    passage: Passage, tree: QueryTree, occurrences: Occurrences
+    passage: Passage, word_spans: list[int] | None, tree: QueryTree, occurrences: Occurrences
 ) -> tuple[SafeString, tuple[str, ...]]:
     """The passage's text around the ``tree``'s matches, as HTML with ``<mark>``s, and
-    the words marked in it, as printed."""
+    the words marked in it, as printed; ``word_spans`` its PassageWords.spans."""
     found = matches(tree, occurrences.positions)
-    word_spans = passage.word_spans or []  # none only if its triggers were bypassed
+    word_spans = word_spans or []  # none only if its triggers were bypassed
     windows = fragments(
         len(word_spans) // 2,
         found,
