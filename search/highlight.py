@@ -170,15 +170,6 @@ class Occurrences:
             },
         )
 
-    @classmethod
-    def from_rows(cls, rows: Mapping[str, Sequence[Sequence[int]]] | None) -> Occurrences:
-        """From ``{lexeme: [[position, start, end], ...]}`` (selectors.MatchedSpans)."""
-        rows = rows or {}
-        return cls(
-            positions={lexeme: [row[0] for row in found] for lexeme, found in rows.items()},
-            spans={row[0]: (row[1], row[2]) for found in rows.values() for row in found},
-        )
-
 
 def matches(tree: QueryTree, positions: Mapping[str, Sequence[int]]) -> list[Match]:
     """Where the query matches, given the positions of its lexemes (and of the words

@@ -188,34 +188,6 @@ class MatchedPositions(RawSQL):
         )
 
 
-class MatchedSpans(RawSQL):
-    """A passage's text positions of the ``tree``'s lexemes and of the words its
-    prefixes start, each with the characters it covers (PassageWords), as
-    ``{lexeme: [[position, start, end], ...]}`` (NULL if none), for
-    highlight.Occurrences.from_rows: what marking a passage needs without reading all
-    its word spans."""
-
-    SQL = f"""
-    (SELECT jsonb_object_agg(entry.lexeme, array(
-              SELECT ARRAY[position, text.spans[2 * position - 1], text.spans[2 * position]]
-              FROM (SELECT stored - heading.length AS position
-                    FROM unnest(entry.positions) AS stored) AS found
-              WHERE position > 0
-              ORDER BY position))
-     FROM unnest({{only}}) AS entry,
-          (SELECT {HEADING_WORDS.sql} AS length) AS heading,
-          -- A copy (the slice), OFFSET 0 to keep it one: the array is read from storage
-          -- (and decompressed) once, not at every position.
-          (SELECT words.spans[1:] AS spans FROM {PassageWords._meta.db_table} AS words
-           WHERE words.passage_id = {Passage._meta.db_table}.id OFFSET 0) AS text
-     WHERE 'B' = ANY(entry.weights))
-    """
-
-    def __init__(self, tree: QueryTree) -> None:
-        only, params = _tree_lexemes_only(tree)
-        super().__init__(self.SQL.replace("{only}", only), params, output_field=JSONField())
-
-
 # What a hit shows of its passage, source and chapter; the rest is never read (20 rows
 # of it, JSON parsed and all, were a tenth of a page's time).
 HIT_FIELDS = {
@@ -745,19 +717,23 @@ def _kwic_lines(
         hits[:KWIC_MAX_PASSAGES],
         passages=Passage.objects.only("ordinal", "source", "section", "text")
         .prefetch_related("source", "section")
-        .annotate(matched=MatchedSpans(tree)),
+        .annotate(
+            word_spans=WORD_SPANS, heading_words=HEADING_WORDS, matched=MatchedPositions(tree)
+        ),
     )
     lines = []
     for _, passage in passages:
-        found = Occurrences.from_rows(passage.matched)
+        found = Occurrences.from_stored(
+            passage.matched, heading_words=passage.heading_words, word_spans=passage.word_spans
+        )
         spans = char_spans(found.spans, matches(tree, found.positions))
         lines += [
             KwicLine(passage=passage, left=left, keyword=keyword, right=right)
             for left, keyword, right in occurrences(passage.text, spans)
         ]
-        # The lines are cached: their passages go without the text they were cut from
-        # (deferred again), a fifth of the time a first look takes.
-        del passage.text, passage.matched
+        # The lines are cached: their passages go without what they were cut from (the
+        # text deferred again), a fifth of the time a first look takes.
+        del passage.text, passage.word_spans, passage.heading_words, passage.matched
     return lines
 
 

@@ -73,13 +73,6 @@ def test_overlapping_spans_merge():
     assert char_spans(spans_at, [(2, 3)]) == [(0, 12)]  # a phrase: first start, last end
 
 
-def test_occurrences_come_from_the_rows_selectors_give():
-    found = Occurrences.from_rows({"worker": [[3, 6, 12], [9, 40, 47]], "shock": [[2, 0, 5]]})
-    assert found.positions == {"worker": [3, 9], "shock": [2]}
-    assert found.spans == {3: (6, 12), 9: (40, 47), 2: (0, 5)}
-    assert Occurrences.from_rows(None) == Occurrences(positions={}, spans={})
-
-
 def test_occurrences_come_from_the_stored_positions_and_the_word_spans():
     # A two-word heading ("worker" at 2), then "Shock workers" (3 and 4 as stored).
     stored = {"worker": [2, 4], "shock": [3]}
