@@ -283,14 +283,6 @@ def _array_literal(ids: Sequence[int]) -> str:
     return "{" + ",".join(map(str, map(int, ids))) + "}"
 
 
-class Hit(NamedTuple):
-    """One ranked match: all that a count, a page's order and the source facet need."""
-
-    pk: int
-    rank: float
-    source_id: int
-
-
 class GlossaryLink(NamedTuple):
     """A glossary entry a hit uses, as its link to the glossary shows it."""
 
@@ -336,7 +328,7 @@ class RankedMatches(Sequence[SearchHit]):
     A search page counts its matches, shows a page of them and counts them per source.
     As querysets, each of those ranked or joined the matches again. Here one query
     ranks them all (up to RANK_CUTOFF) but reads only the id, rank and source of each:
-    the count is the list's length, a page is a slice, the source facet a Counter.
+    the count is the number of ids, a page is a slice, the source facet a Counter.
     Only a slice's passages are read whole, with their snippets, in one more query,
     and come as SearchHits.
 
@@ -351,12 +343,24 @@ class RankedMatches(Sequence[SearchHit]):
     @cached_property
     def _ranking(self) -> Ranking:
         # One more than the cutoff, to know whether there are more.
-        hits, tree, _ = ranked_hits(query=self.query, filters=self.filters, limit=RANK_CUTOFF + 1)
-        return Ranking(hits=hits[:RANK_CUTOFF], tree=tree, more=len(hits) > RANK_CUTOFF)
+        found = ranked_hits(query=self.query, filters=self.filters, limit=RANK_CUTOFF + 1)
+        return Ranking(
+            ids=found.ids[:RANK_CUTOFF],
+            ranks=found.ranks[:RANK_CUTOFF],
+            source_ids=found.source_ids[:RANK_CUTOFF],
+            tree=found.tree,
+            more=len(found.ids) > RANK_CUTOFF,
+        )
 
     @property
-    def hits(self) -> list[Hit]:
-        return self._ranking.hits
+    def ids(self) -> list[int]:
+        """The matches' passage ids, best first."""
+        return self._ranking.ids
+
+    @property
+    def source_ids(self) -> list[int]:
+        """Each match's source, in the same order."""
+        return self._ranking.source_ids
 
     @property
     def approximate(self) -> bool:
@@ -364,7 +368,7 @@ class RankedMatches(Sequence[SearchHit]):
         return self._ranking.more
 
     def __len__(self) -> int:
-        return len(self.hits)
+        return len(self.ids)
 
     @overload
     def __getitem__(self, index: int) -> SearchHit: ...
@@ -373,9 +377,10 @@ class RankedMatches(Sequence[SearchHit]):
     def __getitem__(self, index: slice) -> list[SearchHit]: ...
 
     def __getitem__(self, index: int | slice) -> SearchHit | list[SearchHit]:
+        ranks = self._ranking.ranks
         if isinstance(index, slice):
-            return self._search_hits(self.hits[index])
-        return self._search_hits([self.hits[index]])[0]
+            return self._search_hits(self.ids[index], ranks[index])
+        return self._search_hits([self.ids[index]], [ranks[index]])[0]
 
     def __iter__(self) -> Iterator[SearchHit]:
         return iter(self[:])
@@ -385,21 +390,24 @@ class RankedMatches(Sequence[SearchHit]):
         """What marking the matches needs (search.highlight)."""
         return self._ranking.tree
 
-    def _search_hits(self, hits: Sequence[Hit]) -> list[SearchHit]:
-        """``hits`` with their passages, snippets, themes and glossary entries: one query
-        (none for no hits). A passage deleted since it was ranked is left out."""
-        if not hits:
+    def _search_hits(self, ids: Sequence[int], ranks: Sequence[float]) -> list[SearchHit]:
+        """The passages of ``ids`` as SearchHits with their ``ranks``, snippets, themes
+        and glossary entries: one query (none for no ids). A passage deleted since it was
+        ranked is left out."""
+        if not ids:
             return []
         matched = MatchedPositions(self.tree)
         with connection.cursor() as cursor:
             cursor.execute(
                 RANKED_PAGE_SQL.replace("{matched}", matched.sql),
-                [*matched.params, _array_literal([hit.pk for hit in hits])],
+                [*matched.params, _array_literal(ids)],
             )
             rows = {row.passage.pk: row for row in map(_PageRow.of, cursor.fetchall())}
         hits_with_snippets = []
-        for hit in filter(lambda hit: hit.pk in rows, hits):
-            row = rows[hit.pk]
+        for pk, rank in zip(ids, ranks, strict=True):
+            row = rows.get(pk)
+            if row is None:
+                continue
             found = Occurrences.from_stored(
                 row.matched, heading_words=row.heading_words, word_spans=row.word_spans
             )
@@ -409,7 +417,7 @@ class RankedMatches(Sequence[SearchHit]):
                     row.passage,
                     themes=row.themes,
                     glossary=row.glossary,
-                    rank=hit.rank,
+                    rank=rank,
                     snippet=snippet,
                     marked_words=words,
                 )
@@ -565,7 +573,7 @@ def search_facets(
         cursor.nextset()
         sources = list(map(SourceLabel._make, cursor.fetchall()))
         if counted_by_source:
-            source_counts = Counter(hit.source_id for hit in ranked.hits)
+            source_counts = Counter(ranked.source_ids)
         else:
             cursor.nextset()
             source_counts = dict(cursor.fetchall())
@@ -598,8 +606,7 @@ def _theme_counts_sql(
     every tag in the table first (45 ms at 30,000 tags).
     """
     if ranked is not None and filters.theme is None:
-        ids = _array_literal([hit.pk for hit in ranked.hits])
-        matches, params = "SELECT unnest(%s::bigint[])", [ids]
+        matches, params = "SELECT unnest(%s::bigint[])", [_array_literal(ranked.ids)]
     else:
         found = _matching(query=query, filters=replace(filters, theme=None), cutoff=False)
         found = found.order_by().values("pk")
@@ -708,13 +715,13 @@ def _kwic_lines(
     """The lines in rank then text order."""
     ranked = _same_search(results, query=query, filters=filters)
     if ranked is not None:
-        hits, tree = ranked.hits, ranked.tree
+        ids, tree = ranked.ids, ranked.tree
     else:
-        hits, tree, _ = ranked_hits(query=query, filters=filters)
+        ids, _, _, tree, _ = ranked_hits(query=query, filters=filters)
     # Hundreds of passages from a few sources and chapters: each source and chapter is
     # read once (prefetched), not once per passage (selected with it).
-    passages = _hit_passages(
-        hits[:KWIC_MAX_PASSAGES],
+    passages = _passages_in_order(
+        ids[:KWIC_MAX_PASSAGES],
         passages=Passage.objects.only("ordinal", "source", "section", "text")
         .prefetch_related("source", "section")
         .annotate(
@@ -722,7 +729,7 @@ def _kwic_lines(
         ),
     )
     lines = []
-    for _, passage in passages:
+    for passage in passages:
         found = Occurrences.from_stored(
             passage.matched, heading_words=passage.heading_words, word_spans=passage.word_spans
         )
@@ -738,10 +745,14 @@ def _kwic_lines(
 
 
 class Ranking(NamedTuple):
-    """Matches best first, the query's tree (what marking them needs), and whether more
-    matches were left out (known to RankedMatches, which asks for one more)."""
+    """Matches best first, as columns (their passages' ids, ranks and sources: a tuple
+    per match took longer to make than ranking them), the query's tree (what marking
+    them needs), and whether more matches were left out (known to RankedMatches, which
+    asks for one more)."""
 
-    hits: list[Hit]
+    ids: list[int]
+    ranks: list[float]
+    source_ids: list[int]
     tree: QueryTree
     more: bool = False
 
@@ -749,8 +760,8 @@ class Ranking(NamedTuple):
 def ranked_hits(
     *, query: str | CompiledQuery, filters: SearchFilters, limit: int = RANK_CUTOFF
 ) -> Ranking:
-    """The matches of ``query`` (not empty) as Hits, best first (see passage_search),
-    and the query's tree, what marking them needs (search.highlight): one round trip.
+    """The matches of ``query`` (not empty), best first (see passage_search), and the
+    query's tree, what marking them needs (search.highlight): one round trip.
 
     The first ``limit`` matches are ranked in a subquery that stops scanning there;
     only then are they joined to their source and sorted. The queryset form of the
@@ -781,22 +792,22 @@ def ranked_hits(
         )
         tree = query_tree(cursor.fetchone()[0])
         cursor.nextset()
-        return Ranking(hits=list(map(Hit._make, cursor.fetchall())), tree=tree)
+        rows = cursor.fetchall()
+    columns = zip(*rows, strict=True) if rows else ((), (), ())
+    ids, ranks, source_ids = map(list, columns)
+    return Ranking(ids=ids, ranks=ranks, source_ids=source_ids, tree=tree)
 
 
-def _hit_passages(
-    hits: Sequence[Hit], *, passages: QuerySet[Passage]
-) -> list[tuple[Hit, Passage]]:
-    """Each of ``hits`` with its passage from ``passages``, in that order.
+def _passages_in_order(ids: Sequence[int], *, passages: QuerySet[Passage]) -> list[Passage]:
+    """The passages of ``ids`` from ``passages``, in that order.
 
-    One query (none for no hits), or more if ``passages`` prefetches. A passage deleted
+    One query (none for no ids), or more if ``passages`` prefetches. A passage deleted
     since it was ranked is left out.
     """
-    if not hits:
+    if not ids:
         return []
-    rows = passages.filter(AnyOf(F("pk"), [hit.pk for hit in hits])).order_by()
-    by_pk = {passage.pk: passage for passage in rows}
-    return [(hit, by_pk[hit.pk]) for hit in hits if hit.pk in by_pk]
+    by_pk = {passage.pk: passage for passage in passages.filter(AnyOf(F("pk"), ids)).order_by()}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def _rank(query: str | CompiledQuery) -> SearchRank:

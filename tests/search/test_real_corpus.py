@@ -46,8 +46,8 @@ def count(query: str, **filters) -> int:
 
 def test_every_spelling_pair_finds_the_same_passages(real_corpus):
     for british, american in VARIANT_PAIRS:
-        british_hits = [hit.pk for hit in passage_search(query=british, filters=NO_FILTERS).hits]
-        american_hits = [hit.pk for hit in passage_search(query=american, filters=NO_FILTERS).hits]
+        british_hits = list(passage_search(query=british, filters=NO_FILTERS).ids)
+        american_hits = list(passage_search(query=american, filters=NO_FILTERS).ids)
         assert british_hits, british
         assert british_hits == american_hits, (british, american)
     # Before folding, "labour" found 138 passages and "labor" 148.
