@@ -15,6 +15,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from annotations import w3c
 from annotations.models import MEMO_MAX_CHARS, ApiToken, Tag, Theme, ThemeChange
 from annotations.selectors import EXCERPT_CONTEXT_CHARS, EXCERPT_FIELDS
+from annotations.theme_selectors import theme_get_by_any_slug
 from config.serializers import StrictFieldsMixin
 from corpus.models import Passage
 
@@ -34,13 +35,10 @@ class ThemeSlugField(serializers.SlugRelatedField):
         if not isinstance(data, str) or not slug_re.match(data):
             self.fail("does_not_exist", slug_name="slug", value=data)
         try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError:
             # A slug the theme had before a rename or merge still names it.
-            former = Theme.objects.filter(slug_aliases__slug=data).first()
-            if former is None:
-                raise
-            return former
+            return theme_get_by_any_slug(slug=data, themes=self.get_queryset())
+        except Theme.DoesNotExist:
+            self.fail("does_not_exist", slug_name="slug", value=data)
 
 
 @extend_schema_field(OpenApiTypes.URI)

@@ -112,7 +112,7 @@ def theme_get_by_any_slug(*, slug: str, themes: QuerySet[Theme] | None = None) -
     themes = Theme.objects.all() if themes is None else themes
     theme = themes.filter(slug=slug).first()
     if theme is None:
-        theme = themes.get(slug_aliases__slug=slug)
+        theme = themes.get(**{Theme.FORMER_SLUG_LOOKUP: slug})
     return theme
 
 

@@ -13,6 +13,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from annotations.models import Tag
 from annotations.services import tag_create
+from annotations.theme_services import theme_update
 from tests.api_roles import (
     EVERYONE,
     LOGGED_IN,
@@ -226,6 +227,19 @@ def test_whole_passage_tag_quotes_the_passage(clients, passage):
     assert response.status_code == 201
     assert (response.json()["start"], response.json()["end"]) == (None, None)
     assert response.json()["quote"] == TEXT
+
+
+def test_a_former_slug_still_names_its_theme(clients, passage, themes, researcher):
+    theme_update(user=researcher, theme=themes["paternalism"], slug="paternalist-ties")
+    response = clients("researcher").post(
+        "/api/tags/", {"passage": passage.pk, "theme": "paternalism"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["theme"] == "paternalist-ties"
+    refused = clients("researcher").post(
+        "/api/tags/", {"passage": passage.pk, "theme": "paternalist"}, format="json"
+    )
+    assert refused.json()["errors"] == {"theme": ["No theme with slug “paternalist”."]}
 
 
 @pytest.mark.parametrize(
