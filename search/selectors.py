@@ -197,6 +197,12 @@ HIT_FIELDS = {
     Section: ("number", "title", "authors"),
 }
 
+def _ordering_sql(model: type[models.Model], alias: str) -> str:
+    """``model``'s Meta.ordering as SQL over the table aliased ``alias``."""
+    columns = (model._meta.get_field(name).column for name in model._meta.ordering)
+    return ", ".join(f'{alias}."{column}"' for column in columns)
+
+
 # What a hit shows beside its text, read with the page's passages rather than by a query
 # each: the themes anyone has tagged the passage with, in codebook order, as
 # [[id, slug, name], ...]; and the glossary entries it uses in any of their forms, as
@@ -204,7 +210,7 @@ HIT_FIELDS = {
 HIT_THEMES = RawSQL(
     f"""
     (SELECT coalesce(jsonb_agg(jsonb_build_array(theme.id, theme.slug, theme.name)
-                               ORDER BY theme."order", theme.name), '[]')
+                               ORDER BY {_ordering_sql(Theme, "theme")}), '[]')
      FROM {Theme._meta.db_table} AS theme
      WHERE theme.id IN (SELECT tag.theme_id FROM {Tag._meta.db_table} AS tag
                         WHERE tag.passage_id = {Passage._meta.db_table}.id))
@@ -627,12 +633,12 @@ LEFT JOIN (
   WHERE tag.passage_id {{matched}} AND (%s::integer IS NULL OR tag.user_id = %s::integer)
   GROUP BY tag.theme_id
 ) AS counted ON counted.theme_id = theme.id
-ORDER BY theme."order", theme.name
+ORDER BY {_ordering_sql(Theme, "theme")}
 """
 
 SOURCES_SQL = (
-    f"SELECT id, slug, authors, year FROM {Source._meta.db_table} "
-    f"ORDER BY {', '.join(Source._meta.ordering)}"
+    f"SELECT source.id, source.slug, source.authors, source.year "
+    f"FROM {Source._meta.db_table} AS source ORDER BY {_ordering_sql(Source, 'source')}"
 )
 
 
